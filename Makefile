@@ -1,0 +1,56 @@
+# sslgloss: the two commands of the README, and the few others a developer needs.
+#   make serve      set up, then serve the site (http://127.0.0.1:8000) with its live demos (:8501)
+#   make test       set up, then run the default test suite (unit, site build, demos, browser)
+#   make test-slow  the slow checks too (training to quality, long fuzzing, load)
+#   make bench      benchmarks (prints a table, writes benchmarks/results.json)
+#   make train      retrain the default models (`sslgloss train --preset release`)
+
+VENV   ?= .venv
+PYTHON ?= python3
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.sslgloss-installed
+
+.PHONY: setup system-deps serve site test test-slow bench train clean
+
+setup: system-deps $(STAMP)
+
+# Debian packages: Chromium for the browser tests, WordNet as the training corpus.
+system-deps:
+	@missing=""; \
+	for pkg in chromium chromium-driver wordnet-base; do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+# torch is pinned first to the CPU build so that no dependency pulls a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+serve: setup
+	$(BIN)/sslgloss serve
+
+site: setup
+	$(BIN)/mkdocs build --strict
+
+test: setup
+	$(BIN)/python -m pytest
+
+test-slow: setup
+	$(BIN)/python -m pytest -m "slow or not slow"
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+train: setup
+	$(BIN)/sslgloss train all --preset release
+
+clean:
+	rm -rf site .pytest_cache tests/artifacts

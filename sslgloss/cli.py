@@ -1,0 +1,316 @@
+"""The `sslgloss` command line: validate the glossary, query its graph, scaffold terms.
+
+Model, search and demo commands live beside their code (sslgloss/ml, sslgloss/search,
+sslgloss/scenarios) and are imported only when called, so `sslgloss validate`
+starts fast without importing torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import SslglossError
+
+# command name -> module holding it in a `COMMANDS` list; imported on first use
+LAZY_COMMANDS = {
+    "train": "sslgloss.ml.cli",
+    "eval": "sslgloss.ml.cli",
+    "fill-mask": "sslgloss.ml.cli",
+    "next-word": "sslgloss.ml.cli",
+    "generate": "sslgloss.ml.cli",
+    "search": "sslgloss.search.cli",
+    "search-eval": "sslgloss.search.cli",
+    "demos": "sslgloss.scenarios.cli",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(super().list_commands(ctx))
+        for name, module in LAZY_COMMANDS.items():
+            if importlib.util.find_spec(module) is not None:
+                names.add(name)
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None or name not in LAZY_COMMANDS:
+            return command
+        try:
+            module = importlib.import_module(LAZY_COMMANDS[name])
+        except ModuleNotFoundError as exc:
+            raise click.ClickException(f"`{name}` is unavailable: {exc}") from None
+        for cmd in getattr(module, "COMMANDS", []):
+            if cmd.name == name:
+                return cmd
+        return None
+
+
+terms_dir_option = click.option(
+    "--terms-dir", "terms_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of term files to add to the glossary (repeatable).")
+
+
+def _load(terms_dirs, require_valid: bool = True):
+    from .glossary import load_glossary
+
+    glossary = load_glossary(list(terms_dirs))
+    if require_valid and glossary.errors:
+        for problem in glossary.errors:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"the glossary has {len(glossary.errors)} error(s); fix them first "
+                                   "(`sslgloss validate` lists them)")
+    return glossary
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sslgloss")
+def main() -> None:
+    """sslgloss: a self-supervised learning glossary as a typed concept graph."""
+
+
+@main.command()
+@terms_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print problems and counts as JSON (for editors and CI).")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def validate(terms_dirs, as_json: bool, strict: bool) -> None:
+    """Check every term file and the graph; list every problem with file:line."""
+    glossary = _load(terms_dirs, require_valid=False)
+    summary = glossary.summary()
+    failed = bool(glossary.errors) or (strict and bool(glossary.warnings))
+    if as_json:
+        click.echo(json.dumps({"ok": not failed, **summary,
+                               "problems": [p.as_dict() for p in glossary.problems]}, indent=2))
+    else:
+        for problem in glossary.problems:
+            click.echo(str(problem), err=problem.level == "error")
+        click.echo(f"{summary['plugins']} plugin(s), {summary['terms']} terms, {summary['relations']} relations, "
+                   f"{summary['errors']} error(s), {summary['warnings']} warning(s)")
+    if failed:
+        sys.exit(1)
+
+
+@main.group()
+def graph() -> None:
+    """Ask the concept graph: paths, learning paths, neighbours, central terms, exports."""
+
+
+def _title(glossary, term_id: str) -> str:
+    return glossary.terms[term_id].title
+
+
+def _run(fn):
+    try:
+        return fn()
+    except SslglossError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@graph.command("path")
+@click.argument("source")
+@click.argument("target")
+@terms_dir_option
+def graph_path(source: str, target: str, terms_dirs) -> None:
+    """The shortest chain of relations between two terms."""
+    from .graph import shortest_path
+
+    glossary = _load(terms_dirs)
+    steps = _run(lambda: shortest_path(glossary, source, target))
+    if not steps:
+        click.echo(_title(glossary, source))
+        return
+    click.echo(f"{_title(glossary, source)} ({source})")
+    for step in steps:
+        click.echo(f"  --[{step.label}]--> {_title(glossary, step.target)} ({step.target})")
+
+
+@graph.command("learn")
+@click.argument("term")
+@terms_dir_option
+def graph_learn(term: str, terms_dirs) -> None:
+    """The learning path: every prerequisite of TERM in reading order."""
+    from .graph import learning_path
+
+    glossary = _load(terms_dirs)
+    path = _run(lambda: learning_path(glossary, term))
+    for i, term_id in enumerate(path, 1):
+        click.echo(f"{i:>3}. {_title(glossary, term_id)} ({term_id})")
+
+
+@graph.command("neighbours")
+@click.argument("term")
+@terms_dir_option
+def graph_neighbours(term: str, terms_dirs) -> None:
+    """Related terms grouped by relation type (inverse labels for incoming edges)."""
+    from .graph import neighbours
+
+    glossary = _load(terms_dirs)
+    groups = _run(lambda: neighbours(glossary, term))
+    click.echo(f"{_title(glossary, term)} ({term})")
+    if not groups:
+        click.echo("  (no related terms)")
+    for label, ids in groups:
+        click.echo(f"  {label}: " + ", ".join(f"{_title(glossary, i)} ({i})" for i in ids))
+
+
+@graph.command("central")
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 10_000))
+@terms_dir_option
+def graph_central(k: int, terms_dirs) -> None:
+    """The most central terms (PageRank)."""
+    from .graph import central_terms
+
+    glossary = _load(terms_dirs)
+    for term_id, score in central_terms(glossary, k):
+        click.echo(f"{score:.4f}  {_title(glossary, term_id)} ({term_id})")
+
+
+@graph.command("clusters")
+@terms_dir_option
+def graph_clusters(terms_dirs) -> None:
+    """Communities of closely linked terms."""
+    from .graph import clusters
+
+    glossary = _load(terms_dirs)
+    for i, group in enumerate(clusters(glossary), 1):
+        click.echo(f"{i}. " + ", ".join(sorted(group)))
+
+
+@graph.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "skos"]), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@terms_dir_option
+def graph_export(fmt: str, output: Path | None, terms_dirs) -> None:
+    """Export the graph as JSON (for front ends) or SKOS Turtle (for other tools)."""
+    from .export import to_json, to_skos
+
+    glossary = _load(terms_dirs)
+    text = json.dumps(to_json(glossary), indent=2, ensure_ascii=False) if fmt == "json" else to_skos(glossary)
+    if output:
+        _write_atomically(output, text + "\n")
+        click.echo(f"wrote {output} ({len(glossary.terms)} terms)", err=True)
+    else:
+        click.echo(text)
+
+
+def slugify(title: str) -> str:
+    """A term id from a title.
+
+    >>> slugify("Masked Language Modeling (MLM)")
+    'masked-language-modeling-mlm'
+    """
+    import unicodedata
+
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+
+
+SKELETON = '''---
+id: {id}
+title: {title_yaml}
+aliases: []
+summary: >-
+  One or two plain sentences saying what {title_text} is (shown in previews, the index and search).
+tags: []
+relations:
+  requires: []        # prerequisites, e.g. [machine-learning]
+  is_a: []            # the more general term, e.g. [pretext-task]
+  related_to: []
+demos: []
+references: []        # - {{title: "...", authors: "...", year: 2020, url: "https://..."}}
+---
+## Definition
+
+Say what {title_text} is in one clear sentence, then what makes it different from its neighbours.
+
+## Example
+
+Walk through one concrete case step by step, with real sentences, numbers or images.
+
+## Origins
+
+Who introduced the idea, when, and how it developed.
+
+## Context and usage
+
+Where the term appears and what it is used together with.
+
+## Why it matters
+
+Why a learner or practitioner should care.
+
+## In practice
+
+Libraries, typical settings, pitfalls, and how to try it.
+'''
+
+
+@main.command("new-term")
+@click.argument("title")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder to write the term file into.")
+@click.option("--id", "term_id", help="Term id (default: from the title).")
+def new_term(title: str, directory: Path, term_id: str | None) -> None:
+    """Write a skeleton term file with every section; never overwrites."""
+    title = title.strip()
+    if not title:
+        raise click.ClickException("the title is empty; try `sslgloss new-term \"Masked Image Modeling\"`")
+    term_id = term_id or slugify(title)
+    from .schema import _ID_RE
+
+    if not term_id or not _ID_RE.match(term_id):
+        raise click.ClickException(f"cannot make a kebab-case id from `{title}`; pass one with --id, e.g. --id my-term")
+    path = directory / f"{term_id}.md"
+    if path.exists():
+        raise click.ClickException(f"{path} already exists; not overwriting it")
+    text = SKELETON.format(id=term_id, title_yaml=json.dumps(title, ensure_ascii=False), title_text=title)
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise click.ClickException(f"{path} already exists; not overwriting it") from None
+    click.echo(f"wrote {path}\nnext: fill in the sections, then `sslgloss validate --terms-dir {directory}`")
+
+
+@main.command()
+@terms_dir_option
+def plugins(terms_dirs) -> None:
+    """The loaded term plugins with their versions and term counts."""
+    glossary = _load(terms_dirs, require_valid=False)
+    for info in glossary.plugins.values():
+        version = f" {info.version}" if info.version else ""
+        source = f" ({info.distribution}{version})" if info.distribution else ""
+        click.echo(f"{info.name}{source}: {info.term_count} terms")
+    demos = glossary.demos
+    if demos:
+        click.echo(f"demos: {', '.join(d.id for d in demos)}")
+    for problem in glossary.errors:
+        if problem.code.startswith("plugin"):
+            click.echo(str(problem), err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

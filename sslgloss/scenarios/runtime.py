@@ -1,0 +1,83 @@
+"""What every scenario shares: the cache dir, checkpoint files, the training budget and progress reports.
+
+Checkpoints are keyed by a hash of the training config, so changing a
+hyperparameter trains a new model instead of loading a stale one; they are
+written atomically so that two processes (a demo server and a test run)
+never read a half-written file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import CheckpointError, InputError
+
+#: progress(fraction in [0, 1], message) - the demos draw a bar, the CLI and tests pass None
+Progress = Callable[[float, str], None]
+
+BUDGETS = ("full", "tiny")
+
+
+def cache_dir() -> Path:
+    """Where trained scenario models are kept: ``$SSLGLOSS_CACHE/scenarios`` (default ~/.cache/sslgloss)."""
+    root = os.environ.get("SSLGLOSS_CACHE") or Path.home() / ".cache" / "sslgloss"
+    return Path(root) / "scenarios"
+
+
+def training_budget() -> str:
+    """``full`` (the demos) or ``tiny`` (tests, CI smoke runs), from ``SSLGLOSS_TRAINING_BUDGET``.
+
+    Tiny budgets still have to show the effect each scenario is about; they
+    just train for fewer steps on less data.
+    """
+    budget = os.environ.get("SSLGLOSS_TRAINING_BUDGET", "full").strip().lower() or "full"
+    if budget not in BUDGETS:
+        raise InputError(f"SSLGLOSS_TRAINING_BUDGET is `{budget}`; valid: {', '.join(BUDGETS)}")
+    return budget
+
+
+def config_key(config: Any, version: int = 1) -> str:
+    """A short stable hash of a dataclass config (and a format version) for file names."""
+    blob = json.dumps({"v": version, **dataclasses.asdict(config)}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+def checkpoint_path(name: str, config: Any, suffix: str = ".pt") -> Path:
+    return cache_dir() / f"{name}-{config_key(config)}{suffix}"
+
+
+def save_torch(path: Path, payload: dict) -> None:
+    """Write a checkpoint atomically (temp file in the same folder, then rename)."""
+    import torch
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    os.close(fd)
+    try:
+        torch.save(payload, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def load_torch(path: Path) -> dict:
+    """Read a checkpoint written by ``save_torch``; a corrupt file says how to get a fresh one."""
+    import torch
+
+    try:
+        return torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as exc:  # truncated or from an incompatible version: name the file to delete
+        raise CheckpointError(f"cannot read checkpoint {path} ({type(exc).__name__}: {exc}); "
+                              f"delete it and the scenario retrains on next use") from exc
+
+
+def report(progress: Progress | None, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress(min(max(fraction, 0.0), 1.0), message)

