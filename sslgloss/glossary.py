@@ -152,29 +152,31 @@ def build_glossary(contrib: Contributions) -> Glossary:
 
 
 def _check_names(terms: dict[str, Term]) -> list[Problem]:
-    """Titles and aliases must point at one term only, or autolinks would be ambiguous."""
+    """Titles and aliases must point at one term only, or autolinks would be ambiguous.
+
+    Ids and titles are claimed first, so a collision is reported at the alias
+    that causes it, not at the term it collides with.
+    """
     problems = []
     owner: dict[str, tuple[str, str]] = {}
+    claims = []
     for term in terms.values():
-        keys = [(term.id.replace("-", " "), "id", ("id",))]
-        keys.append((term.title, "title", ("title",)))
-        keys += [(alias, "alias", ("aliases", i)) for i, alias in enumerate(term.aliases)]
-        seen_here: set[str] = set()
-        for name, kind, loc in keys:
-            key = name_key(name)
-            if key in seen_here:
-                continue
-            seen_here.add(key)
-            if key in owner and owner[key][0] != term.id:
-                other_id, other_kind = owner[key]
-                if kind == "id" and other_kind == "id":
-                    continue  # reported as duplicate-id
-                problems.append(Problem("error", "name-collision",
-                                        f"{kind} `{name}` of `{term.id}` collides with the {other_kind} of `{other_id}`",
-                                        term.path, term.line_of(*loc),
-                                        "each title and alias must name one term; remove or rename it"))
-            else:
-                owner.setdefault(key, (term.id, kind))
+        claims.append((0, term, term.id.replace("-", " "), "id", ("id",)))
+        claims.append((1, term, term.title, "title", ("title",)))
+        claims += [(2, term, alias, "alias", ("aliases", i)) for i, alias in enumerate(term.aliases)]
+    claims.sort(key=lambda c: c[0])
+    for _rank, term, name, kind, loc in claims:
+        key = name_key(name)
+        if key not in owner:
+            owner[key] = (term.id, kind)
+            continue
+        other_id, other_kind = owner[key]
+        if other_id == term.id or (kind == "id" and other_kind == "id"):
+            continue  # a term may repeat itself; duplicate ids are reported elsewhere
+        problems.append(Problem("error", "name-collision",
+                                f"{kind} `{name}` of `{term.id}` collides with the {other_kind} of `{other_id}`",
+                                term.path, term.line_of(*loc),
+                                "each title and alias must name one term; remove or rename it"))
     return problems
 
 

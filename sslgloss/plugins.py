@@ -83,6 +83,7 @@ def plugin_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     failures: list[str] = []
+    dists: dict[str, tuple[str, str]] = {}
     seen_core = False
     disabled = {n.strip() for n in os.environ.get("SSLGLOSS_DISABLE_PLUGINS", "").split(",") if n.strip()}
     for ep in sorted(md.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name != CORE_PLUGIN, e.name)):
@@ -94,18 +95,20 @@ def plugin_manager() -> pluggy.PluginManager:
             failures.append(f"plugin `{ep.name}` ({ep.value}) failed to import: {type(exc).__name__}: {exc}")
             continue
         pm.register(obj, name=ep.name)
+        dists[ep.name] = _dist_of(ep)
         seen_core |= ep.name == CORE_PLUGIN
     if not seen_core and CORE_PLUGIN not in disabled:
         # running from a source tree that was never pip-installed: the core still goes through the hook
         pm.register(importlib.import_module("sslgloss.terms"), name=CORE_PLUGIN)
     pm._sslgloss_failures = failures  # type: ignore[attr-defined]
+    pm._sslgloss_dists = dists  # type: ignore[attr-defined]
     return pm
 
 
 def _plugin_version(pm: pluggy.PluginManager, name: str) -> tuple[str, str]:
-    for plugin, dist in pm.list_plugin_distinfo():
-        if pm.get_name(plugin) == name:
-            return dist.project_name, dist.version
+    found = getattr(pm, "_sslgloss_dists", {}).get(name)
+    if found and found[0]:
+        return found
     if name == CORE_PLUGIN:
         from . import __version__
 

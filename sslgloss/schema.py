@@ -166,6 +166,9 @@ def _format_validation_error(err: dict, lines: dict[tuple, int], data: dict) -> 
         close = difflib.get_close_matches(field, known, n=1)
         msg = f"unknown field `{where}`"
         hint = f"did you mean `{close[0]}`?" if close else f"valid fields: {', '.join(known)}"
+    elif kind == "string_pattern_mismatch" and loc[-1] == "id":
+        msg = f"`{where}` `{err.get('input')}` must be lowercase kebab-case"
+        hint = "e.g. `masked-image-modeling`"
     else:
         value = err.get("input")
         shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
@@ -249,6 +252,10 @@ def parse_term_text(text: str, rel: str) -> tuple[Term | None, list[Problem]]:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark else 1
         detail = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None and context_mark.line + 2 != line:
+            opened = context.removeprefix("while parsing ").removeprefix("while scanning ").removeprefix("a ")
+            detail += f" (the {opened} opened on line {context_mark.line + 2})"
         return error("yaml", f"malformed YAML in front matter: {detail}", line)
     if not isinstance(data, dict):
         return error("front-matter-not-mapping", f"the front matter must be a mapping of fields, got {type(data).__name__}", 2)
@@ -267,12 +274,14 @@ def parse_term_text(text: str, rel: str) -> tuple[Term | None, list[Problem]]:
     sections, heading_lines, section_problems = _split_sections(body, body_first, rel)
     problems.extend(section_problems)
     found = [s for s in sections if s in SECTION_TITLES]
+    missing = [t for t in SECTION_TITLES if t not in sections]
+    if missing:
+        line = heading_lines.get(found[-1], body_first) if found else body_first
+        names = ", ".join(f"`## {t}`" for t in missing)
+        problems.append(Problem("error", "missing-section", f"missing section{'s' if len(missing) > 1 else ''} {names}",
+                                rel, line, f"every term has, in order: {', '.join(SECTION_TITLES)}"))
     for title in SECTION_TITLES:
-        if title not in sections:
-            problems.append(Problem("error", "missing-section", f"missing section `## {title}`", rel,
-                                    heading_lines.get(found[-1], body_first) if found else body_first,
-                                    f"sections in order: {', '.join(SECTION_TITLES)}"))
-        elif not sections[title].strip():
+        if title in sections and not sections[title].strip():
             problems.append(Problem("error", "empty-section", f"section `## {title}` is empty", rel, heading_lines[title]))
     order = [s for s in SECTION_TITLES if s in sections]
     if found != order:

@@ -1,1 +1,39 @@
-"""Search over the glossary."""
+"""Search the glossary by meaning (MiniLM embeddings), by keywords (BM25), or both (hybrid).
+
+>>> from sslgloss.search import get_engine
+>>> engine = get_engine()
+>>> engine.search("how can a model learn from data nobody labelled", k=1)[0].term_id
+'self-supervised-learning'
+
+``semantic_scores``, ``reciprocal_rank_fusion`` and ``project_2d`` are pure
+functions of arrays and rankings; the engine adds the model, the passages and
+the on-disk embedding cache around them. ``evaluate()`` measures every mode
+on the question set in ``questions.yaml``.
+"""
+
+from __future__ import annotations
+
+from .engine import MAX_QUERY_CHARS, MODES, SearchEngine, SearchResult, get_engine, prepare_query
+from .evaluate import evaluate, load_questions
+from .fusion import reciprocal_rank_fusion
+from .passages import Passage, glossary_passages
+from .projection import Projection2D, project_2d
+from .semantic import load_encoder, semantic_scores
+
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "MODES",
+    "Passage",
+    "Projection2D",
+    "SearchEngine",
+    "SearchResult",
+    "evaluate",
+    "get_engine",
+    "glossary_passages",
+    "load_encoder",
+    "load_questions",
+    "prepare_query",
+    "project_2d",
+    "reciprocal_rank_fusion",
+    "semantic_scores",
+]

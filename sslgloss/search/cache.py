@@ -3,11 +3,13 @@
 One ``.npz`` file per (model, passage format, glossary fingerprint) under
 ``$SSLGLOSS_CACHE/search`` (default ``~/.cache/sslgloss/search``). A changed
 glossary has a new fingerprint, hence a new file; only the files of the few
-most recent glossaries are kept. Each file also stores a hash of the exact
-passage texts, so a stale or foreign file is never trusted, and an
-unreadable one is rebuilt with a warning.
-Writes go to a temporary file that is renamed into place, so a process that
-is killed mid-write, or two processes writing at once, never leave half a file.
+most recent glossaries are kept. Each row is stored with a hash of the
+passage it encodes, so a stale or foreign file is never trusted, and when a
+term file changes only its changed passages are encoded again: unchanged
+ones are taken from the previous file. An unreadable file is rebuilt with a
+warning. Writes go to a temporary file that is renamed into place, so a
+process killed mid-write, or two processes writing at once, never leave half
+a file.
 """
 
 from __future__ import annotations
@@ -35,13 +37,9 @@ def cache_root() -> Path:
     return Path(os.environ.get("SSLGLOSS_CACHE") or Path.home() / ".cache" / "sslgloss")
 
 
-def texts_digest(texts: Sequence[str]) -> str:
-    """A hash of the exact texts that were encoded, in order."""
-    digest = hashlib.sha256()
-    for text in texts:
-        digest.update(text.encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+def text_key(text: str) -> str:
+    """Identifies one encoded text (20 hex digits of SHA-256)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def _slug(value: str) -> str:
@@ -50,69 +48,91 @@ def _slug(value: str) -> str:
 
 def cache_file(directory: Path, model_key: str, passage_format: int, fingerprint: str) -> Path:
     """The file holding embeddings for this model, passage format and glossary."""
-    return Path(directory) / f"embeddings-{_slug(model_key)}-p{passage_format}-{_slug(fingerprint)[:32]}.npz"
+    return Path(directory) / f"embeddings-{_slug(model_key)}-p{passage_format}-{_slug(fingerprint)[:32] or 'none'}.npz"
+
+
+def _read(path: Path, dim: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """(embeddings, row keys) from a cache file; ValueError naming the problem if it is unusable."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            embeddings = np.asarray(data["embeddings"], dtype=np.float32)
+            keys = np.asarray(data["keys"]).astype(str)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"unreadable: {exc.__class__.__name__}") from None
+    if embeddings.ndim != 2 or keys.shape != (embeddings.shape[0],) or (dim is not None and embeddings.shape[1] != dim):
+        raise ValueError(f"embeddings of shape {embeddings.shape} with {keys.shape} keys")
+    if not np.isfinite(embeddings).all():
+        raise ValueError("non-finite values")
+    if len(embeddings) and not np.allclose(np.linalg.norm(embeddings, axis=1), 1.0, atol=1e-3):
+        raise ValueError("vectors are not unit length")
+    return embeddings, keys
 
 
 def load_embeddings(path: Path, texts: Sequence[str], dim: int | None = None) -> np.ndarray | None:
-    """The cached embeddings of ``texts`` in ``path``, or None when missing, stale or corrupt."""
+    """The cached embeddings of exactly ``texts`` in ``path``, or None when missing, stale or corrupt."""
     path = Path(path)
     if not path.exists():
         return None
     try:
-        with np.load(path, allow_pickle=False) as data:
-            embeddings = np.asarray(data["embeddings"], dtype=np.float32)
-            digest = str(data["texts_digest"])
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        log.warning("search cache %s is corrupt (%s); rebuilding it", path, exc.__class__.__name__)
+        embeddings, keys = _read(path, dim)
+    except ValueError as exc:
+        log.warning("search cache %s is corrupt (%s); rebuilding it", path, exc)
         return None
-    if digest != texts_digest(texts):
-        log.info("search cache %s was built from other passages; rebuilding it", path)
-        return None
-    problem = None
-    if embeddings.ndim != 2 or embeddings.shape[0] != len(texts) or (dim is not None and embeddings.shape[1] != dim):
-        problem = f"shape {embeddings.shape} for {len(texts)} passages"
-    elif not np.isfinite(embeddings).all():
-        problem = "non-finite values"
-    elif len(texts) and not np.allclose(np.linalg.norm(embeddings, axis=1), 1.0, atol=1e-3):
-        problem = "vectors are not unit length"
-    if problem:
-        log.warning("search cache %s is corrupt (%s); rebuilding it", path, problem)
+    if keys.tolist() != [text_key(t) for t in texts]:
+        log.info("search cache %s was built from other passages; updating it", path)
         return None
     return embeddings
 
 
 def save_embeddings(path: Path, embeddings: np.ndarray, texts: Sequence[str]) -> bool:
-    """Write atomically and remove this model's files for other glossaries; False if the disk refused."""
+    """Write atomically, then drop files of old glossaries; False (with a warning) if the disk refused."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, embeddings=np.asarray(embeddings, dtype=np.float32), texts_digest=np.array(texts_digest(texts)))
+                np.savez(handle, embeddings=np.asarray(embeddings, dtype=np.float32),
+                         keys=np.array([text_key(t) for t in texts], dtype=str))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        log.warning("could not write the search cache %s (%s); search works but will re-encode next time", path, exc)
+        log.warning("could not write the search cache %s (%s); search works but will encode again next time", path, exc)
         return False
     _prune(path)
     return True
 
 
-def _prune(path: Path, keep: int = KEEP_GLOSSARIES) -> None:
-    """Remove this model's files for all but the ``keep`` most recently written glossaries."""
-    prefix = path.name.rsplit("-", 1)[0] + "-"  # same model and passage format, any fingerprint
-    siblings = []
+def _siblings(path: Path) -> list[Path]:
+    """Files of the same model and passage format for other glossaries, newest first."""
+    prefix = path.name.rsplit("-", 1)[0] + "-"
+    found = []
     for candidate in path.parent.glob(prefix + "*.npz"):
         try:
-            siblings.append((candidate.stat().st_mtime, candidate))
+            found.append((candidate.stat().st_mtime, candidate))
         except OSError:  # removed meanwhile by another process
             continue
-    for _, old in sorted(siblings, reverse=True)[keep:]:
-        if old != path:
-            old.unlink(missing_ok=True)
+    return [p for _, p in sorted(found, reverse=True) if p != path]
+
+
+def _prune(path: Path, keep: int = KEEP_GLOSSARIES) -> None:
+    for old in _siblings(path)[keep - 1:]:
+        old.unlink(missing_ok=True)
+
+
+def _reusable_rows(path: Path, dim: int | None) -> dict[str, np.ndarray]:
+    """Vectors by text key from this glossary's file and older glossaries' files, whichever are readable."""
+    rows: dict[str, np.ndarray] = {}
+    for candidate in [path, *_siblings(path)]:
+        try:
+            embeddings, keys = _read(candidate, dim)
+        except ValueError:
+            continue  # a corrupt file was already reported by load_embeddings or is simply ignored
+        for key, vector in zip(keys.tolist(), embeddings):
+            rows.setdefault(key, vector)
+    return rows
 
 
 def cached_embeddings(
@@ -120,11 +140,26 @@ def cached_embeddings(
     path: Path,
     encode: Callable[[list[str]], np.ndarray],
     dim: int | None = None,
-) -> tuple[np.ndarray, bool]:
-    """Embeddings of ``texts`` from ``path`` if valid, else ``encode(texts)`` saved there. Returns (embeddings, hit)."""
+) -> tuple[np.ndarray, int]:
+    """Embeddings of ``texts``: cached where possible, the rest from ``encode`` (then saved to ``path``).
+
+    Returns the (N, D) embeddings and how many texts had to be encoded (0 on a full cache hit).
+    """
     embeddings = load_embeddings(path, texts, dim)
     if embeddings is not None:
-        return embeddings, True
-    embeddings = np.asarray(encode(list(texts)), dtype=np.float32)
+        return embeddings, 0
+    keys = [text_key(t) for t in texts]
+    known = _reusable_rows(Path(path), dim) if Path(path).parent.exists() else {}
+    missing = sorted({i for i, key in enumerate(keys) if key not in known})
+    if missing:
+        fresh = np.asarray(encode([texts[i] for i in missing]), dtype=np.float32)
+        if fresh.shape[0] != len(missing):
+            raise ValueError(f"the encoder returned {fresh.shape[0]} vectors for {len(missing)} texts")
+        for i, vector in zip(missing, fresh):
+            known[keys[i]] = vector
+    if texts:
+        embeddings = np.stack([known[key] for key in keys]).astype(np.float32)
+    else:
+        embeddings = np.zeros((0, dim or 0), dtype=np.float32)
     save_embeddings(path, embeddings, texts)
-    return embeddings, False
+    return embeddings, len(missing)
