@@ -312,5 +312,48 @@ def plugins(terms_dirs) -> None:
             click.echo(str(problem), err=True)
 
 
+def repo_root() -> Path:
+    """The checkout this package runs from (holding mkdocs.yml and demos/)."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "mkdocs.yml").exists():
+        raise click.ClickException(f"no mkdocs.yml next to the package in {root}; `sslgloss serve` runs from a "
+                                   "source checkout (git clone, then `make serve`)")
+    return root
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port of the site.")
+@click.option("--demos-port", default=8501, show_default=True, type=click.IntRange(1, 65535),
+              help="Port of the Streamlit demo server.")
+@click.option("--no-demos", is_flag=True, help="Serve the site only.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(port: int, demos_port: int, no_demos: bool, host: str) -> None:
+    """Serve the site (mkdocs serve) and its live demos (Streamlit) together; Ctrl-C stops both."""
+    import subprocess
+
+    root = repo_root()
+    env = {**os.environ, "SSLGLOSS_SITE_URL": f"http://{host}:{port}/",
+           "SSLGLOSS_DEMOS_URL": f"http://{host}:{demos_port}"}
+    demos = None
+    if not no_demos:
+        demos = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(root / "demos" / "app.py"),
+                                  "--server.port", str(demos_port), "--server.address", host,
+                                  "--server.headless", "true"], cwd=root / "demos", env=env)
+        click.echo(f"demos: http://{host}:{demos_port}", err=True)
+    click.echo(f"site:  http://{host}:{port}", err=True)
+    try:
+        code = subprocess.call([sys.executable, "-m", "mkdocs", "serve", "-a", f"{host}:{port}"], cwd=root, env=env)
+    except KeyboardInterrupt:
+        code = 0
+    finally:
+        if demos is not None:
+            demos.terminate()
+            try:
+                demos.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                demos.kill()
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
