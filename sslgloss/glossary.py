@@ -35,6 +35,7 @@ class Glossary:
     demos: list[DemoPage] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     fingerprint: str = ""
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived views, e.g. the requires graph
 
     @property
     def errors(self) -> list[Problem]:
@@ -66,9 +67,15 @@ class Glossary:
         }
 
 
-def _display_path(path: Path) -> str:
+def _display_path(path: Path, cwd: Path | None = None) -> str:
+    """The path as a reader would type it: relative to the working folder when inside it."""
+    cwd = cwd or Path.cwd()
     try:
-        return os.path.relpath(path)
+        return str(path.relative_to(cwd))
+    except ValueError:
+        pass
+    try:
+        return os.path.relpath(path, cwd)
     except ValueError:  # another drive on Windows
         return str(path)
 
@@ -111,8 +118,9 @@ def build_glossary(contrib: Contributions) -> Glossary:
 
     digest = hashlib.sha256()
     terms: dict[str, Term] = {}
+    cwd = Path.cwd()
     for plugin, path in contrib.term_sources:
-        rel = _display_path(path)
+        rel = _display_path(path.absolute(), cwd)
         try:
             digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
         except OSError:

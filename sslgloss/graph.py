@@ -86,10 +86,14 @@ def shortest_path(glossary: Glossary, source: str, target: str) -> list[Step]:
 
 
 def requires_graph(glossary: Glossary) -> nx.DiGraph:
-    """Prerequisite edges only: A -> B means A requires B."""
+    """Prerequisite edges only: A -> B means A requires B (built once per glossary)."""
+    cached = glossary.cache.get("requires")
+    if cached is not None:
+        return cached
     sub = nx.DiGraph()
     sub.add_nodes_from(glossary.graph.nodes)
     sub.add_edges_from((u, v) for u, v, k in glossary.graph.edges(keys=True) if k == "requires")
+    glossary.cache["requires"] = sub
     return sub
 
 
@@ -103,7 +107,9 @@ def learning_path(glossary: Glossary, term_id: str) -> list[str]:
     req = requires_graph(glossary)
     needed = nx.descendants(req, term_id) | {term_id}
     order_graph = req.subgraph(needed).reverse(copy=True)  # prerequisite -> dependant
-    depth = {n: len(nx.descendants(req, n)) for n in needed}
+    depth: dict[str, int] = {}  # longest chain of prerequisites below each term
+    for node in nx.topological_sort(order_graph):
+        depth[node] = max((depth[p] + 1 for p in order_graph.predecessors(node)), default=0)
     titles = {n: glossary.terms[n].title.casefold() for n in needed}
     return list(nx.lexicographical_topological_sort(order_graph, key=lambda n: (depth[n], titles[n])))
 
