@@ -295,6 +295,18 @@ def new_term(title: str, directory: Path, term_id: str | None) -> None:
     click.echo(f"wrote {path}\nnext: fill in the sections, then `sslgloss validate --terms-dir {directory}`")
 
 
+@main.command("new-plugin")
+@click.argument("name")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder to create the package in.")
+def new_plugin_command(name: str, directory: Path) -> None:
+    """Generate a term plugin package (pyproject, hooks, example term, test, README)."""
+    from .scaffold import new_plugin
+
+    root = _run(lambda: new_plugin(name, directory))
+    click.echo(f"wrote {root}\nnext: pip install -e '{root}[test]' && sslgloss plugins && pytest {root}")
+
+
 @main.command()
 @terms_dir_option
 def plugins(terms_dirs) -> None:

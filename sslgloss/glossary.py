@@ -19,7 +19,7 @@ import networkx as nx
 from .errors import GlossaryError, Problem, UnknownTermError
 from .plugins import Contributions, DemoPage, PluginInfo, collect
 from .relations import RelationRegistry
-from .schema import Term, parse_term_file
+from .schema import Extension, Term, parse_term_file
 
 MAX_CYCLE_SHOWN = 12
 
@@ -118,6 +118,7 @@ def build_glossary(contrib: Contributions) -> Glossary:
 
     digest = hashlib.sha256()
     terms: dict[str, Term] = {}
+    extensions: list[Extension] = []
     cwd = Path.cwd()
     for plugin, path in contrib.term_sources:
         rel = _display_path(path.absolute(), cwd)
@@ -130,6 +131,9 @@ def build_glossary(contrib: Contributions) -> Glossary:
         if term is None:
             continue
         term.plugin = plugin
+        if isinstance(term, Extension):
+            extensions.append(term)
+            continue
         if term.id in terms:
             other = terms[term.id]
             problems.append(Problem("error", "duplicate-id",
@@ -146,7 +150,8 @@ def build_glossary(contrib: Contributions) -> Glossary:
     for term in terms.values():
         graph.add_node(term.id, title=term.title, plugin=term.plugin)
     problems.extend(_check_names(terms))
-    problems.extend(_add_edges(graph, terms, registry))
+    problems.extend(_apply_extensions(terms, extensions))
+    problems.extend(_add_edges(graph, terms, registry, extensions))
     problems.extend(_check_cycles(graph, terms, registry))
     for node in graph.nodes:
         if graph.degree(node) == 0:
@@ -188,10 +193,28 @@ def _check_names(terms: dict[str, Term]) -> list[Problem]:
     return problems
 
 
-def _add_edges(graph: nx.MultiDiGraph, terms: dict[str, Term], registry: RelationRegistry) -> list[Problem]:
+def _apply_extensions(terms: dict[str, Term], extensions: list[Extension]) -> list[Problem]:
+    problems = []
+    for ext in extensions:
+        if ext.extends not in terms:
+            close = difflib.get_close_matches(ext.extends, list(terms), n=1)
+            problems.append(Problem("error", "unknown-extends", f"`extends: {ext.extends}` names no loaded term",
+                                    ext.path, ext.line_of("extends"),
+                                    f"did you mean `{close[0]}`?" if close else "is the plugin that owns it installed?"))
+            continue
+        target = terms[ext.extends]
+        target.tags = list(dict.fromkeys([*target.tags, *ext.tags]))
+    return problems
+
+
+def _add_edges(graph: nx.MultiDiGraph, terms: dict[str, Term], registry: RelationRegistry,
+               extensions: list[Extension] = ()) -> list[Problem]:
     problems = []
     ids = list(terms)
-    for term in terms.values():
+    # (subject id, the file declaring the relations): a term's own, then extension files
+    declarations = [(t.id, t) for t in terms.values()]
+    declarations += [(e.extends, e) for e in extensions if e.extends in terms]
+    for subject, term in declarations:
         for key, targets in term.relations.items():
             resolved = registry.resolve(key)
             if resolved is None:
@@ -203,8 +226,8 @@ def _add_edges(graph: nx.MultiDiGraph, terms: dict[str, Term], registry: Relatio
             rtype, reverse = resolved
             for i, target in enumerate(targets):
                 line = term.line_of("relations", key, i)
-                if target == term.id:
-                    problems.append(Problem("error", "self-loop", f"`{term.id}` relates to itself with `{key}`",
+                if target == subject:
+                    problems.append(Problem("error", "self-loop", f"`{subject}` relates to itself with `{key}`",
                                             term.path, line))
                     continue
                 if target not in terms:
@@ -212,11 +235,11 @@ def _add_edges(graph: nx.MultiDiGraph, terms: dict[str, Term], registry: Relatio
                     problems.append(Problem("error", "unknown-target", f"unknown target `{target}` in `{key}`",
                                             term.path, line, f"did you mean `{close[0]}`?" if close else "no term has a similar id"))
                     continue
-                source, dest = (target, term.id) if reverse else (term.id, target)
+                source, dest = (target, subject) if reverse else (subject, target)
                 if graph.has_edge(source, dest, key=rtype.name) or (
                         rtype.symmetric and graph.has_edge(dest, source, key=rtype.name)):
                     continue  # stated on both sides: harmless
-                graph.add_edge(source, dest, key=rtype.name, type=rtype.name, declared_in=term.id, line=line)
+                graph.add_edge(source, dest, key=rtype.name, type=rtype.name, declared_in=subject, declared_file=term.path, line=line)
     return problems
 
 
@@ -237,9 +260,9 @@ def _check_cycles(graph: nx.MultiDiGraph, terms: dict[str, Term], registry: Rela
             else:
                 shown = " -> ".join(chain)
             u, v = cycle[0]
-            declared = sub.edges[u, v].get("declared_in", u)
-            t = terms[declared]
+            edge = sub.edges[u, v]
+            path = edge.get("declared_file") or terms[edge.get("declared_in", u)].path
             problems.append(Problem("error", "cycle", f"cycle in `{rtype.name}` ({len(chain) - 1} terms): {shown}",
-                                    t.path, sub.edges[u, v].get("line"),
+                                    path, edge.get("line"),
                                     f"`{rtype.name}` must not loop back; remove one edge of the cycle"))
     return problems

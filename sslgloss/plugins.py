@@ -77,6 +77,26 @@ def _dist_of(ep: md.EntryPoint) -> tuple[str, str]:
     return dist.metadata["Name"], dist.version
 
 
+def _own_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _unmet_requirement(plugin: Any) -> str | None:
+    """The plugin's ``SSLGLOSS_REQUIRES`` specifier (e.g. ">=0.2") if this sslgloss does not satisfy it."""
+    spec = getattr(plugin, "SSLGLOSS_REQUIRES", None)
+    if not spec:
+        return None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        ok = SpecifierSet(spec).contains(_own_version(), prereleases=True)
+    except InvalidSpecifier:
+        return f"{spec} (not a valid version specifier)"
+    return None if ok else spec
+
+
 @functools.cache
 def plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager with every installed plugin registered."""
@@ -93,6 +113,11 @@ def plugin_manager() -> pluggy.PluginManager:
             obj = ep.load()
         except Exception as exc:  # a broken plugin must not hide the others
             failures.append(f"plugin `{ep.name}` ({ep.value}) failed to import: {type(exc).__name__}: {exc}")
+            continue
+        needed = _unmet_requirement(obj)
+        if needed:
+            failures.append(f"plugin `{ep.name}` needs sslgloss {needed}, but {_own_version()} is installed; "
+                            f"upgrade with `pip install -U 'sslgloss{needed}'`")
             continue
         pm.register(obj, name=ep.name)
         dists[ep.name] = _dist_of(ep)

@@ -100,6 +100,31 @@ class TermMeta(BaseModel):
         return cleaned
 
 
+class Extension(BaseModel):
+    """A file that adds relations (and tags) to a term another plugin owns: ``extends: <id>``.
+
+    A plugin may extend any term but never redefine it: titles, summaries and
+    sections stay with the plugin that owns the term.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    extends: str = Field(pattern=ID_PATTERN)
+    relations: dict[str, list[str]] = Field(default_factory=dict)
+    tags: list[str] = Field(default_factory=list)
+    path: str = ""
+    plugin: str = ""
+    lines: dict[tuple, int] = Field(default_factory=dict, repr=False, exclude=True)
+
+    _listify = field_validator("tags", mode="before")(_as_list)
+    _relation_lists = field_validator("relations", mode="before")(TermMeta._relation_lists.__func__)
+
+    def line_of(self, *loc: Any) -> int:
+        for end in range(len(loc), 0, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return 1
+
+
 class Term(TermMeta):
     """A parsed term: front matter plus its sections and where it came from."""
 
@@ -251,8 +276,30 @@ def _split_sections(body: str, first_line: int, rel: str) -> tuple[dict[str, str
     return {k: "\n".join(v).strip() for k, v in sections.items()}, heading_lines, problems
 
 
-def parse_term_text(text: str, rel: str) -> tuple[Term | None, list[Problem]]:
-    """Parse the text of one term file. ``rel`` is the path shown in messages."""
+def _parse_extension(data: dict, key_lines: dict[tuple, int], rel: str) -> tuple[Extension | None, list[Problem]]:
+    problems = []
+    owned = [k for k in data if k in TermMeta.model_fields and k not in ("relations", "tags")]
+    for key in owned:
+        problems.append(Problem("error", "extension-redefines",
+                                f"an extension file cannot set `{key}`: it may only add `relations` and `tags` "
+                                f"to `{data.get('extends')}`", rel, key_lines.get((key,), 2),
+                                "to change the term itself, edit it in the plugin that owns it"))
+    clean = {k: v for k, v in data.items() if k not in owned}
+    try:
+        ext = Extension.model_validate(clean)
+    except ValidationError as exc:
+        for err in exc.errors():
+            msg, line, hint = _format_validation_error(err, key_lines, clean)
+            problems.append(Problem("error", "schema", msg, rel, line, hint))
+        return None, problems
+    if problems:
+        return None, problems
+    ext.path, ext.lines = rel, key_lines
+    return ext, problems
+
+
+def parse_term_text(text: str, rel: str) -> tuple[Term | Extension | None, list[Problem]]:
+    """Parse the text of one term (or extension) file. ``rel`` is the path shown in messages."""
     problems: list[Problem] = []
 
     def error(code: str, message: str, line: int = 1, hint: str | None = None) -> tuple[None, list[Problem]]:
@@ -294,6 +341,8 @@ def parse_term_text(text: str, rel: str) -> tuple[Term | None, list[Problem]]:
     if not isinstance(data, dict):
         return error("front-matter-not-mapping", f"the front matter must be a mapping of fields, got {type(data).__name__}", 2)
     key_lines = _node_lines(node, offset=2)
+    if "extends" in data:
+        return _parse_extension(data, key_lines, rel)
 
     try:
         meta = TermMeta.model_validate(data)
@@ -347,7 +396,7 @@ def parse_term_text(text: str, rel: str) -> tuple[Term | None, list[Problem]]:
     return term, problems
 
 
-def parse_term_file(path: Path, rel: str | None = None) -> tuple[Term | None, list[Problem]]:
+def parse_term_file(path: Path, rel: str | None = None) -> tuple[Term | Extension | None, list[Problem]]:
     """Read and parse one term file; every problem names ``rel`` (default: the path)."""
     rel = rel or str(path)
     try:

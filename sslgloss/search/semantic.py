@@ -100,7 +100,9 @@ class Encoder:
         # called from two threads at once, so encodes are serialised. A query takes
         # ~10 ms and torch already uses every core for it, so little is lost.
         self._lock = threading.Lock()
-        self.dim = int(model.get_sentence_embedding_dimension() or EMBEDDING_DIM)
+        # sentence-transformers renamed the method in v5; accept both spellings
+        get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or EMBEDDING_DIM)
 
     def encode(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         if not texts:

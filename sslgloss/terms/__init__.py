@@ -16,18 +16,18 @@ DEMO_PAGES = Path(__file__).resolve().parents[2] / "demos" / "pages"
 
 CORE_DEMOS = (
     ("masking", "Masking: fill in the blank", ["masked-language-modeling", "bert"], ":material/text_fields:",
-     "sslgloss.ml.fallback:masking"),
+     "sslgloss.fallbacks:masking"),
     ("next-word", "Next-word prediction", ["next-word-prediction", "gpt"], ":material/keyboard_double_arrow_right:",
-     "sslgloss.ml.fallback:next_word"),
+     "sslgloss.fallbacks:next_word"),
     ("semantic-search", "Semantic search", ["semantic-search"], ":material/search:",
-     "sslgloss.search.fallback:semantic_search"),
+     "sslgloss.fallbacks:semantic_search"),
     ("masked-image", "The missing part of an image", ["masked-image-modeling", "mae"], ":material/image:",
-     "sslgloss.scenarios.fallback:masked_image"),
+     "sslgloss.fallbacks:masked_image"),
     ("song-styles", "Songs grouped by style", ["audio-representation-learning", "contrastive-learning",
                                                "self-supervised-learning"], ":material/music_note:",
-     "sslgloss.scenarios.fallback:song_styles"),
+     "sslgloss.fallbacks:song_styles"),
     ("few-label-sentiment", "Sentiment with few labels", ["sentiment-analysis", "transfer-learning", "fine-tuning"],
-     ":material/sentiment_satisfied:", "sslgloss.scenarios.fallback:few_label_sentiment"),
+     ":material/sentiment_satisfied:", "sslgloss.fallbacks:few_label_sentiment"),
 )
 
 

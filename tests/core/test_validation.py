@@ -94,3 +94,24 @@ def test_relation_stated_on_both_sides_is_one_edge(write_terms):
 def test_missing_terms_dir_is_an_error(tmp_path):
     glossary = load_glossary([tmp_path / "nope"], entry_points=False)
     assert glossary.errors and "does not exist" in glossary.errors[0].message
+
+
+def test_extension_file_adds_relations_to_a_term_it_does_not_own(write_terms):
+    owner = write_terms({"a": term_text("a", relations="{uses: [b]}"), "b": term_text("b")}, "owner")
+    ext = write_terms({"a-more": "---\nextends: a\nrelations:\n  related_to: [c]\ntags: [extra]\n---\n",
+                       "c": term_text("c", relations="{uses: [b]}")}, "extender")
+    glossary = load_glossary([owner, ext], entry_points=False)
+    assert not glossary.errors, [str(p) for p in glossary.errors]
+    assert glossary.graph.has_edge("a", "c", key="related_to")
+    assert "extra" in glossary.terms["a"].tags
+
+
+def test_extension_file_cannot_redefine_the_term(write_terms):
+    owner = write_terms({"a": term_text("a", relations="{uses: [b]}"), "b": term_text("b")}, "owner")
+    ext = write_terms({"a-more": "---\nextends: a\ntitle: Hijacked\nrelations: {uses: [b]}\n---\n",
+                       "typo": "---\nextends: aa\nrelations: {uses: [b]}\n---\n"}, "extender")
+    glossary = load_glossary([owner, ext], entry_points=False)
+    messages = [str(p) for p in glossary.errors]
+    assert any("a-more.md:3: error: an extension file cannot set `title`" in m for m in messages), messages
+    assert any("typo.md:2: error: `extends: aa` names no loaded term (did you mean `a`?)" in m for m in messages)
+    assert glossary.terms["a"].title == "A"

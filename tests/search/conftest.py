@@ -1,0 +1,69 @@
+"""Fixtures for search tests: the real engine over the real glossary (once per session), and tiny fakes."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from sslgloss.schema import Term
+from sslgloss.search import SearchEngine
+from sslgloss.search.cache import cache_root
+
+
+@pytest.fixture(scope="session")
+def glossary():
+    from sslgloss import load_glossary
+
+    return load_glossary()
+
+
+@pytest.fixture(scope="session")
+def engine(glossary):
+    """The real MiniLM engine. Uses the normal on-disk cache, so the glossary is
+    encoded once per machine (about a minute on 2 cores), not once per test run."""
+    eng = SearchEngine.from_glossary(glossary, cache_dir=cache_root() / "search")
+    eng.passage_embeddings()
+    return eng
+
+
+class FakeEncoder:
+    """Deterministic 8-d 'embeddings' from a hash of the text; counts what it was asked to encode."""
+
+    dim = 8
+
+    def __init__(self):
+        self.encoded: list[str] = []
+
+    def encode(self, texts, batch_size=32, progress=False):
+        self.encoded.extend(texts)
+        rows = []
+        for text in texts:
+            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+            v = np.random.default_rng(seed).normal(size=self.dim)
+            rows.append(v / np.linalg.norm(v))
+        return np.array(rows, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+def make_term(term_id: str, title: str, summary: str, definition: str = "", **sections: str) -> Term:
+    body = {"Definition": definition or f"{title} is a thing that exists for testing search over a tiny glossary."}
+    body.update({k.replace("_", " ").capitalize(): v for k, v in sections.items()})
+    return Term(id=term_id, title=title, summary=summary, sections=body)
+
+
+class TinyGlossary:
+    """Just what SearchEngine.from_glossary reads: ``terms`` and ``fingerprint``."""
+
+    def __init__(self, terms: list[Term], fingerprint: str):
+        self.terms = {t.id: t for t in terms}
+        self.fingerprint = fingerprint
+
+
+@pytest.fixture
+def tiny_terms() -> list[Term]:
+    return [
+        make_term("cats", "Cats", "Small furry animals that purr and chase mice."),
+        make_term("dogs", "Dogs", "Loyal animals that bark and fetch sticks."),
+        make_term("ships", "Ships", "Large vessels that carry cargo across the sea."),
+    ]
