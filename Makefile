@@ -14,10 +14,11 @@ STAMP   = $(VENV)/.sslgloss-installed
 
 setup: system-deps $(STAMP)
 
-# Debian packages: Chromium for the browser tests, WordNet as the training corpus.
+# Debian packages: Chromium for the browser tests, WordNet as the training corpus,
+# nginx for the test of two demo replicas behind a reverse proxy.
 system-deps:
 	@missing=""; \
-	for pkg in chromium chromium-driver wordnet-base; do \
+	for pkg in chromium chromium-driver wordnet-base nginx-light; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \

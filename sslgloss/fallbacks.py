@@ -119,16 +119,16 @@ def masking(spec: Any = None) -> str:
 
     def build() -> str:
         model = infer.fill_mask(text, k=k)
-        base = infer.unigram_fill(text, k=k)
+        base = infer.unigram_fill_mask(text, k=k)
         parts = []
         for n, (slot, base_slot) in enumerate(zip(model, base), start=1):
             heading = f"[MASK] {n} of {len(model)}" if len(model) > 1 else "[MASK]"
             rows = []
             for i in range(k):
                 cells = []
-                for cands in (slot.candidates, base_slot.candidates):
+                for cands in (slot, base_slot):
                     if i < len(cands):
-                        cells += [esc(cands[i].word), bar(cands[i].probability)]
+                        cells += [esc(cands[i].word), bar(cands[i].prob)]
                     else:
                         cells += ["", ""]
                 rows.append([str(i + 1)] + cells)
@@ -149,21 +149,21 @@ def next_word(spec: Any = None) -> str:
     k = _param(spec, "k", TOP, 1, 10)
 
     def build() -> str:
-        model = infer.next_word(text, k=k)
-        base = infer.ngram_next_word(text, k=k)
+        model = infer.next_word_distribution(text, k=k)
+        base = infer.ngram_next_word_distribution(text, k=k)
         rows = []
         for i in range(k):
             cells = [str(i + 1)]
             for cands in (model, base):
                 if i < len(cands):
-                    cells += [esc(cands[i].word), bar(cands[i].probability)]
+                    cells += [esc(cands[i].word), bar(cands[i].prob)]
                 else:
                     cells += ["", ""]
             rows.append(cells)
         body = table(["#", "causal language model", "probability", "n-gram (Kneser–Ney)", "probability"], rows,
                      caption="The most likely next words")
         note = ('<p class="sslgloss-fallback-note">The transformer reads the whole prompt; the n-gram baseline '
-                "only the last two words.</p>")
+                "only its last two tokens.</p>")
         return wrap("next-word", body + note, text)
 
     return _guarded("next-word", text, build)
@@ -221,10 +221,8 @@ def _records_table(records: list, caption: str | None = None) -> str:
 
 
 def _images(pngs: dict) -> str:
-    from .scenarios.images import data_uri
-
     figures = "".join(
-        f'<figure><img src="{esc(data_uri(png))}" alt="{esc(name)}" width="96" height="96" '
+        f'<figure><img src="{esc(_data_uri(png))}" alt="{esc(name)}" width="96" height="96" '
         f'style="image-rendering: pixelated"><figcaption>{esc(str(name).replace("_", " "))}</figcaption></figure>'
         for name, png in pngs.items() if isinstance(png, (bytes, bytearray)))
     return f'<div class="sslgloss-fallback-images">{figures}</div>' if figures else ""
@@ -255,31 +253,81 @@ def masked_image(spec: Any = None) -> str:
     return wrap("masked-image", _summary_html(_scenario_summary("masked-image")))
 
 
+PALETTE = ((30, 136, 229), (229, 57, 53), (67, 160, 71), (251, 140, 0), (142, 36, 170), (0, 137, 123))
+
+
+def scatter_png(points: list[dict], group: str = "style", size: int = 220, dot: int = 7) -> tuple[bytes, dict]:
+    """A tiny scatter plot of ``[{x, y, <group>}]`` as PNG bytes (numpy only), and the colour of each group.
+
+    The site cannot run scripts or embed SVG in a fallback, but it can show an image.
+    """
+    import numpy as np
+
+    from .scenarios.images import png_bytes
+
+    groups = list(dict.fromkeys(str(p[group]) for p in points))
+    colours = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
+    canvas = np.full((size, size, 3), 250, dtype=np.uint8)
+    xs = np.array([float(p["x"]) for p in points])
+    ys = np.array([float(p["y"]) for p in points])
+    span = lambda v: (v - v.min()) / (np.ptp(v) or 1.0)  # noqa: E731
+    margin = dot
+    cols = (margin + span(xs) * (size - 2 * margin - dot)).astype(int)
+    rows = (margin + (1 - span(ys)) * (size - 2 * margin - dot)).astype(int)  # y grows upwards on a map
+    for r, c, p in zip(rows, cols, points):
+        canvas[r:r + dot, c:c + dot] = colours[str(p[group])]
+    return png_bytes(canvas), colours
+
+
 def song_styles(spec: Any = None) -> str:
-    """How well songs group by style from audio alone, with no genre labels (key figures)."""
-    return wrap("song-styles", _summary_html(_scenario_summary("song-styles")))
+    """How well unheard songs group by style from audio alone (no genre labels): key figures and the 2-D map."""
+    summary = _scenario_summary("song-styles")
+    parts = [_summary_html(summary)]
+    points = [p for p in summary.get("map") or [] if isinstance(p, dict) and {"x", "y", "style"} <= set(p)]
+    if points:
+        png, colours = scatter_png(points)
+        legend = " ".join(
+            f'<span class="sslgloss-fallback-swatch" style="display: inline-block; width: 0.8em; height: 0.8em; '
+            f'background-color: rgb{colour}"></span> {esc(style)}' for style, colour in colours.items())
+        parts.append(f'<figure><img src="{esc(_data_uri(png))}" alt="map of the held-out clips, coloured by style" '
+                     f'width="220" height="220"><figcaption>Held-out clips placed by their learned embeddings '
+                     f"(PCA), coloured by the style the model was never told: {legend}</figcaption></figure>")
+    return wrap("song-styles", "".join(parts))
+
+
+def _data_uri(png: bytes) -> str:
+    from .scenarios.images import data_uri
+
+    return data_uri(png)
 
 
 def few_label_sentiment(spec: Any = None) -> str:
-    """Both classifiers' predictions for ``spec.input`` and their accuracy with 16 labels."""
+    """Both classifiers' predictions for ``spec.input``, their accuracy with 16 labels, and the learning curve."""
     from . import scenarios
 
-    text = default_input("few-label-sentiment", spec)
     module = scenarios.scenario("few-label-sentiment")
-
-    def build() -> str:
-        summary = module.static_summary()
-        parts = [_summary_html(summary)]
-        predict = getattr(module, "predict", None)
-        if predict is not None and text:
-            predictions = predict(text)
-            rows = [[esc(p.get("classifier", "")), esc(p.get("label", "")), bar(p.get("confidence", 0.0))]
-                    for p in predictions]
-            parts.insert(0, table(["classifier", "prediction", "confidence"], rows,
-                                  caption="Both classifiers on this sentence"))
-        return wrap("few-label-sentiment", "".join(parts), text)
-
-    return _guarded("few-label-sentiment", text, build)
+    text = default_input("few-label-sentiment", spec)
+    summary = module.static_summary()
+    labels = getattr(module, "DEMO_LABELS", 16)
+    parts = [f"<p>{esc(summary['headline'])}</p>"] if summary.get("headline") else []
+    try:
+        predictions = module.predict(text, labels)
+        rows = [[esc(p.get("classifier", "")), esc(p.get("label", "")), bar(p.get("confidence", 0.0))]
+                for p in predictions]
+        parts.append(table(["classifier", "prediction", "confidence"], rows,
+                           caption=f"Both classifiers on this sentence, trained on {labels} labelled sentences"))
+    except InputError as err:
+        log.warning("demo `few-label-sentiment`: static result for %r: %s", _clip(text, 80), err)
+        parts.append(f'<p class="sslgloss-fallback-error">{esc(err)}</p>')
+    curve = (summary.get("figures") or {}).get("learning_curve") or []
+    at = next((row for row in curve if isinstance(row, dict) and row.get("labels") == labels), None)
+    if at:
+        parts.append(table(["features", f"held-out accuracy with {labels} labels"], [
+            ["sentence embeddings (self-supervised)", esc(percent(at.get("sentence_embeddings_accuracy", 0.0)))],
+            ["bag of words", esc(percent(at.get("bag_of_words_accuracy", 0.0)))],
+        ]))
+    parts.append(_summary_html({**summary, "headline": None}))
+    return wrap("few-label-sentiment", "".join(parts), text)
 
 
 FALLBACKS: dict[str, Callable[[Any], str]] = {

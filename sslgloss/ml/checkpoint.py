@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch
 from tokenizers import Tokenizer
+from torch.torch_version import TorchVersion
 
 from sslgloss.errors import CheckpointError
 from sslgloss.ml.causal_model import CausalLM, CausalLMConfig
@@ -89,7 +90,9 @@ def load_checkpoint(path: Path, kind: str | None = None) -> Checkpoint:
     if not path.exists():
         raise CheckpointError(f"no checkpoint at {path}; {how}")
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
+        # TorchVersion (a str subclass) is allowed because early checkpoints stored torch.__version__ as is
+        with torch.serialization.safe_globals([TorchVersion]):
+            payload = torch.load(path, map_location="cpu", weights_only=True)
         if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
             raise ValueError("not an sslgloss checkpoint of format %d" % FORMAT_VERSION)
         found = payload["kind"]
@@ -103,7 +106,8 @@ def load_checkpoint(path: Path, kind: str | None = None) -> Checkpoint:
     except CheckpointError:
         raise
     except Exception as err:  # corrupt, truncated, wrong format, wrong shapes
-        raise CheckpointError(f"checkpoint {path} is unusable ({type(err).__name__}: {err}); {how}") from None
+        reason = (str(err).strip().splitlines() or [""])[0][:200]
+        raise CheckpointError(f"checkpoint {path} is unusable ({type(err).__name__}: {reason}); {how}") from None
     return Checkpoint(found, model, tokenizer, payload.get("meta", {}), payload.get("extra", {}), path)
 
 

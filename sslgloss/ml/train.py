@@ -10,6 +10,7 @@ steps it made.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
@@ -58,15 +59,23 @@ def preset(name: str, kind: str, vocab_size: int) -> Preset:
     if name in ("default", "release"):
         size = dict(vocab_size=vocab_size, d_model=256, n_layers=4, n_heads=4, d_ff=1024, dropout=0.1 if masked else 0.0)
         model = MaskedLMConfig(**size) if masked else CausalLMConfig(block_size=128, **size)
-        # release: step counts chosen to take ~20 minutes each on 2 shared cores (see sslgloss/ml/README.md)
-        steps = {"default": 1500, "release": RELEASE_STEPS[kind]}[name]
-        lr = 1e-3 if masked else 2e-3
-        return Preset(model, TrainConfig(steps=steps, batch_size=32, block_size=128, lr=lr, warmup_steps=200))
+        # 2,048 tokens a step for both: small batches make more updates from the few tokens a
+        # CPU budget allows. release: step counts sized for ~20+ minutes each on 2 shared cores
+        # (sslgloss/ml/README.md has the measured durations).
+        steps = {"default": 600, "release": RELEASE_STEPS[kind]}[name]
+        if masked:
+            train_cfg = TrainConfig(steps=steps, batch_size=32, block_size=64, lr=1e-3, warmup_steps=100)
+        else:
+            train_cfg = TrainConfig(steps=steps, batch_size=16, block_size=128, lr=1.5e-3, warmup_steps=100)
+        return Preset(model, train_cfg)
     raise ValueError(f"unknown preset {name!r}; choose release, default or tiny")
 
 
-RELEASE_STEPS = {"masked": 6000, "next-word": 6000}
+RELEASE_STEPS = {"masked": 800, "next-word": 550}
 PRESETS = ("release", "default", "tiny")
+
+
+STOP = threading.Event()  # set (e.g. by SIGUSR1 in `sslgloss train`) to end a run early and still save it
 
 
 def lr_at(fraction: float, config: TrainConfig, step: int) -> float:
@@ -144,6 +153,8 @@ def train(
         if budget is None and step >= config.steps:
             break
         if budget is not None and elapsed >= budget:
+            break
+        if STOP.is_set():
             break
         fraction = elapsed / budget if budget else step / max(config.steps, 1)
         lr = lr_at(fraction, config, step)

@@ -8,9 +8,11 @@
 
 Every module trains on data that ships with a dependency or that our code
 generates (nothing is downloaded), caches what it trained under the cache
-dir (``SSLGLOSS_CACHE``), and exposes ``static_summary()`` (key figures for
-the site when the demo server is down) and ``fallback_html(spec)`` (the same
-figures as an HTML fragment, the ``fallback`` of the demo's ``DemoPage``).
+dir (``SSLGLOSS_CACHE``), and exposes ``static_summary()``: a dict with a
+``headline`` sentence, ``figures`` (scalars, and lists of flat dicts for
+tables) and, for images, ``png`` (name -> PNG bytes), computed by the same
+model as the live demo. ``sslgloss/fallbacks.py`` turns it into the HTML the
+site shows when the demo server is down.
 """
 
 from __future__ import annotations

@@ -55,8 +55,9 @@ terms_dir_option = click.option(
 @click.argument("query", nargs=-1)
 @click.option("-k", "--k", "k", type=click.IntRange(min=1), default=5, show_default=True,
               help="How many terms to show.")
-@click.option("--mode", type=click.Choice(MODES), default="semantic", show_default=True,
-              help="semantic: by meaning; keyword: BM25 on words; hybrid: both, fused by rank.")
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
+              help="semantic: by meaning (MiniLM); keyword: BM25 on words; hybrid: both, fused by rank "
+                   "(the best on `sslgloss search-eval`).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @terms_dir_option
 def search(query: tuple[str, ...], k: int, mode: str, as_json: bool, terms_dirs) -> None:
@@ -108,14 +109,20 @@ def search_eval(as_json: bool, verbose: bool, terms_dirs) -> None:
         return
     click.echo(f"{report['questions']} questions over {report['terms']} terms"
                + (f" ({report['skipped']} skipped: their terms are not in the glossary)" if report["skipped"] else ""))
-    click.echo(f"{'mode':<10}{'recall@1':>10}{'recall@5':>10}{'MRR':>8}")
-    for mode, figures in report["modes"].items():
-        click.echo(f"{mode:<10}{figures['recall@1']:>10.3f}{figures['recall@5']:>10.3f}{figures['mrr']:>8.3f}")
+    click.echo(f"{'questions':<16}{'mode':<10}{'recall@1':>10}{'recall@5':>10}{'MRR':>8}")
+    groups = [("all", report["questions"], report["modes"])]
+    groups += [(style, part["questions"], part["modes"]) for style, part in report["styles"].items()]
+    for name, count, modes in groups:
+        label = f"{name} ({count})"
+        for mode, figures in modes.items():
+            click.echo(f"{label:<16}{mode:<10}{figures['recall@1']:>10.3f}{figures['recall@5']:>10.3f}"
+                       f"{figures['mrr']:>8.3f}")
+            label = ""
     if verbose:
         click.echo("\nrank of the expected term (semantic / keyword / hybrid; - = not found):")
         for row in report["per_question"]:
             ranks = " / ".join("-" if row["ranks"][m] is None else str(row["ranks"][m]) for m in MODES)
-            click.echo(f"  {ranks:<12} {row['expected'][0]:<30} {row['q']}")
+            click.echo(f"  {ranks:<12} {row['style']:<9} {row['expected'][0]:<30} {row['q']}")
 
 
 COMMANDS = [search, search_eval]

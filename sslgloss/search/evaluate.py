@@ -1,8 +1,11 @@
 """How well each search mode answers learners' questions: recall@1, recall@5 and MRR.
 
 The questions (``questions.yaml``) were written for this project and avoid
-the words of the terms they expect, so they measure search by meaning rather
-than by name. A question counts as answered at rank r when any of its
+the names of the terms they expect, so they measure search by meaning rather
+than by name. They come in three styles: "everyday" (a newcomer's question
+in plain words), "short" (a few words typed into a search box), one of each
+per term, and "jargon" (the field's own vocabulary and names). Figures are
+reported for each style and for all questions together. A question counts as answered at rank r when any of its
 acceptable terms is at rank r; questions whose terms are not in the glossary
 (e.g. a glossary still being written) are skipped and counted.
 """
@@ -20,12 +23,14 @@ from ..errors import InputError
 from .engine import MODES, SearchEngine, get_engine
 
 QUESTIONS_FILE = "questions.yaml"
+STYLES = ("everyday", "short", "jargon")
 
 
 @dataclass(frozen=True)
 class Question:
     text: str
     expected: tuple[str, ...]  # acceptable term ids, best first
+    style: str = "everyday"  # one of STYLES
 
 
 def load_questions(path: Path | None = None) -> list[Question]:
@@ -37,9 +42,13 @@ def load_questions(path: Path | None = None) -> list[Question]:
         text, where = Path(path).read_text(encoding="utf-8"), str(path)
     try:
         data = yaml.safe_load(text)
-        questions = [Question(str(item["q"]), tuple(item["expected"])) for item in data["questions"]]
-    except (yaml.YAMLError, KeyError, TypeError) as exc:
-        raise InputError(f"{where}: expected `questions:` as a list of {{q: ..., expected: [term-id, ...]}} ({exc})") from None
+        questions = [Question(str(item["q"]), tuple(item["expected"]), style)
+                     for style in STYLES for item in data.get(style) or []]
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{where}: expected lists `{'`, `'.join(STYLES)}` of "
+                         f"{{q: ..., expected: [term-id, ...]}} ({exc})") from None
+    if not questions:
+        raise InputError(f"{where} holds no questions under any of `{'`, `'.join(STYLES)}`")
     return questions
 
 
@@ -70,26 +79,36 @@ def summarise(ranks: list[int | None]) -> dict[str, float]:
 def evaluate(glossary: Any = None, engine: SearchEngine | None = None, questions: list[Question] | None = None) -> dict:
     """Score every search mode on the question set.
 
-    Returns ``{"questions": n_used, "skipped": n, "modes": {mode: {"recall@1", "recall@5", "mrr"}},
-    "per_question": [{"q", "expected", "ranks": {mode: rank or None}}]}``.
+    Returns ``{"questions": n_used, "skipped": n, "terms": n,
+    "modes": {mode: {"recall@1", "recall@5", "mrr"}}`` (all questions),
+    ``"styles": {style: {"questions": n, "modes": {...}}}`` and
+    ``"per_question": [{"q", "style", "expected", "ranks": {mode: rank or None}}]}``.
     """
     engine = engine or get_engine(glossary)
     questions = load_questions() if questions is None else questions
     known = set(engine.term_ids)
     used = [q for q in questions if any(t in known for t in q.expected)]
-    ranks: dict[str, list[int | None]] = {mode: [] for mode in MODES}
     per_question = []
-    for question in used:
-        row = {"q": question.text, "expected": list(question.expected), "ranks": {}}
-        for mode in MODES:
-            rank = first_hit([r.term_id for r in engine.rank(question.text, mode)], question.expected)
-            ranks[mode].append(rank)
-            row["ranks"][mode] = rank
-        per_question.append(row)
+    embeddings = engine.embed_queries([q.text for q in used]) if used else []
+    for question, embedding in zip(used, embeddings):
+        ranks = {mode: first_hit([r.term_id for r in engine.rank(question.text, mode, embedding)], question.expected)
+                 for mode in MODES}
+        per_question.append({"q": question.text, "style": question.style, "expected": list(question.expected),
+                             "ranks": ranks})
+
+    def figures(rows: list[dict]) -> dict:
+        return {mode: summarise([row["ranks"][mode] for row in rows]) for mode in MODES}
+
+    styles = {}
+    for style in STYLES:
+        rows = [row for row in per_question if row["style"] == style]
+        if rows:
+            styles[style] = {"questions": len(rows), "modes": figures(rows)}
     return {
         "questions": len(used),
         "skipped": len(questions) - len(used),
         "terms": len(known),
-        "modes": {mode: summarise(ranks[mode]) for mode in MODES},
+        "modes": figures(per_question),
+        "styles": styles,
         "per_question": per_question,
     }

@@ -88,5 +88,7 @@ def test_search_eval_prints_the_table(run):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "questions over" in lines[0]
-    assert lines[1].split() == ["mode", "recall@1", "recall@5", "MRR"]
-    assert [line.split()[0] for line in lines[2:5]] == ["semantic", "keyword", "hybrid"]
+    assert lines[1].split() == ["questions", "mode", "recall@1", "recall@5", "MRR"]
+    assert lines[2].split()[:3] == ["all", f"({lines[0].split()[0]})", "semantic"]
+    assert [line.split()[0] for line in lines[3:5]] == ["keyword", "hybrid"]
+    assert any(line.startswith("everyday (") for line in lines) and any(line.startswith("short (") for line in lines)

@@ -22,10 +22,13 @@ def report(engine):
 
 def test_there_are_enough_questions_and_every_answer_is_a_glossary_term(glossary):
     questions = load_questions()
-    assert len(questions) >= 40
+    everyday = [q for q in questions if q.style == "everyday"]
+    assert len(everyday) >= 40 and {q.style for q in questions} == {"everyday", "short", "jargon"}
     assert len({q.text for q in questions}) == len(questions)
     unknown = {t for q in questions for t in q.expected} - set(glossary.terms)
     assert not unknown, f"questions.yaml expects terms the glossary lacks: {sorted(unknown)}"
+    # every term can be asked about in plain words
+    assert {q.expected[0] for q in everyday} == set(glossary.terms)
 
 
 def test_no_question_names_its_answer(glossary):
@@ -41,15 +44,22 @@ def test_no_question_names_its_answer(glossary):
     assert not offenders, "\n".join(offenders)
 
 
-def test_semantic_and_hybrid_search_beat_keywords(report):
-    modes = report["modes"]
-    assert report["questions"] >= 40 and report["skipped"] == 0
-    for mode in ("semantic", "hybrid"):
-        assert modes[mode]["mrr"] > modes["keyword"]["mrr"]
-        assert modes[mode]["recall@1"] > modes["keyword"]["recall@1"]
-        assert modes[mode]["recall@5"] >= 0.85
+def test_meaning_beats_keywords(report):
+    """Hybrid search wins overall and on a newcomer's wording; semantic search wins on short
+    queries, where a few words rarely match the text. (On jargon keyword search is strong:
+    the rare technical words are in the term's text. Figures: `sslgloss search-eval`.)"""
+    assert report["questions"] >= 100 and report["skipped"] == 0
+    overall, styles = report["modes"], report["styles"]
+    for figures in (overall, styles["everyday"]["modes"], styles["short"]["modes"]):
+        assert figures["hybrid"]["mrr"] > figures["keyword"]["mrr"]
+        assert figures["hybrid"]["recall@1"] > figures["keyword"]["recall@1"]
+    short = styles["short"]["modes"]
+    assert short["semantic"]["mrr"] > short["keyword"]["mrr"]
+    assert short["semantic"]["recall@1"] > short["keyword"]["recall@1"]
+    assert overall["semantic"]["recall@5"] > overall["keyword"]["recall@5"]
+    assert overall["semantic"]["recall@5"] >= 0.85 and overall["hybrid"]["recall@5"] >= 0.9
 
 
 def test_the_report_lists_each_question(report):
     row = report["per_question"][0]
-    assert set(row) == {"q", "expected", "ranks"} and set(row["ranks"]) == {"semantic", "keyword", "hybrid"}
+    assert set(row) == {"q", "style", "expected", "ranks"} and set(row["ranks"]) == {"semantic", "keyword", "hybrid"}

@@ -55,9 +55,9 @@ def test_results_are_well_formed(engine, glossary, mode):
 
 
 def test_search_is_deterministic_and_safe_from_many_threads(engine):
-    queries = ["how do models learn without labels", "predict the next word", "vector similarity", "fine-tune BERT"] * 4
+    queries = ["how do models learn without labels", "predict the next word", "vector similarity", "fine-tune BERT"] * 2
     expected = [engine.search(q, k=5, mode="hybrid") for q in queries]
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         got = list(pool.map(lambda q: engine.search(q, k=5, mode="hybrid"), queries))
     assert got == expected
 

@@ -1,0 +1,434 @@
+"""Load test of the demo server: many concurrent browser sessions using every demo page.
+
+Run:  .venv/bin/python benchmarks/load.py [--sessions 20] [--seconds 120] [--url http://127.0.0.1:PORT]
+
+Without ``--url`` it starts the real demo server (``streamlit run demos/app.py``
+from demos/, bound to 127.0.0.1 on a free port), waits on ``/_stcore/health``,
+warms every demo once, then drives ``--sessions`` concurrent sessions in one
+headless Chromium (Debian's /usr/bin/chromium through Playwright). Each session
+opens ``/<demo>?embed=true&<inputs>``, waits for the rendered answer, changes
+an input, waits for the new answer, and starts over on the next demo until
+``--seconds`` have passed. Streamlit sessions are websockets, so a real browser
+is the faithful client: it runs the same protocol, reruns and widget updates
+that a learner's browser does.
+
+Printed (the lead collects the figures): p50 / p95 time to answer for the first
+answer of a page and for the answer after an input change, errors, the server's
+RSS after warm-up and at the end, and whether every session that gave the same
+input saw the same answer text (determinism under load).
+
+This module also holds the helpers the reliability tests share (free ports,
+starting and stopping a demo server, waiting for an answer in a page).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+REPO = Path(__file__).resolve().parents[1]
+DEMOS = REPO / "demos"
+PYTHON = REPO / ".venv" / "bin" / "python"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+# ----------------------------------------------------------------------------- the server
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, expect: bytes | None = None) -> float:
+    """Seconds until ``url`` answers 200 (and contains ``expect``); RuntimeError after ``timeout``."""
+    start = time.monotonic()
+    last = "no answer"
+    while time.monotonic() - start < timeout:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the server exited with code {proc.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                body = answer.read()
+                if answer.status == 200 and (expect is None or expect in body):
+                    return time.monotonic() - start
+                last = f"HTTP {answer.status}"
+        except (urllib.error.URLError, OSError) as err:
+            last = str(err)
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s ({last})")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process in MB (Linux /proc)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+@dataclass
+class DemoServer:
+    """The real demo app (``streamlit run demos/app.py``) on 127.0.0.1:``port``, started from demos/."""
+
+    port: int = 0
+    env: dict = field(default_factory=dict)
+    log_path: Path | None = None
+    proc: subprocess.Popen | None = None
+    started_at: float = 0.0
+
+    def __post_init__(self):
+        self.port = self.port or free_port()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "DemoServer":
+        env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false", **self.env)
+        python = str(PYTHON) if PYTHON.exists() else sys.executable
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        self.started_at = time.monotonic()
+        self.proc = subprocess.Popen(
+            [python, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=DEMOS, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        if log is not subprocess.DEVNULL:
+            log.close()
+        return self
+
+    def wait_ready(self, timeout: float = 120.0) -> float:
+        return wait_http(self.url + "/_stcore/health", timeout, self.proc, expect=b"ok")
+
+    def rss_mb(self) -> float:
+        return rss_mb(self.proc.pid) if self.proc else float("nan")
+
+    def kill(self) -> None:
+        """Stop at once (SIGKILL), as a crash would."""
+        self._signal(signal.SIGKILL)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self._signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._signal(signal.SIGKILL)
+            self.proc.wait(5)
+
+    def _signal(self, sig: int) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, sig)  # its own session: the server and anything it started
+        except ProcessLookupError:
+            pass
+        if sig == signal.SIGKILL:
+            self.proc.wait(10)
+
+    def __enter__(self) -> "DemoServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+# ----------------------------------------------------------------------------- what a session does
+
+@dataclass(frozen=True)
+class Scenario:
+    """One demo page: the URL inputs, how to recognise its answer, and one input change."""
+
+    demo: str
+    params: dict
+    answer: str  # CSS selector of the element whose text is "the answer"
+    answer_contains: str  # text the answer holds once rendered
+    change: str  # the kind of input change (see change_input)
+    change_value: str
+
+
+# Inputs chosen so that each page computes something real; answers are read from elements
+# that carry text in the DOM (dataframes draw on a canvas, so their text is not used).
+SCENARIOS = [
+    Scenario("masking", {"input": "The cat sat on the [MASK]."}, '[data-testid="stMarkdown"]', "best guess",
+             "text", "A dog is a kind of [MASK]."),
+    Scenario("next-word", {"input": "The model learns to"}, '[data-testid="stButton"]', "·",
+             "textarea", "Self-supervised learning needs"),
+    Scenario("semantic-search", {"input": "hide some words and predict them"}, '[data-testid="stHeading"]',
+             "Semantic", "text", "how alike are two vectors"),
+    Scenario("masked-image", {"image": "3"}, '[data-testid="stMetric"]', "error", "number", "7"),
+    Scenario("song-styles", {"clip": "2"}, '[data-testid="stMarkdown"]', "landed in", "number", "5"),
+    Scenario("few-label-sentiment", {"input": "The lecture was long but surprisingly fun."},
+             '[data-testid="stProgress"]', "P(positive)", "textarea", "The soup was cold and the waiter rude."),
+]
+BY_ID = {s.demo: s for s in SCENARIOS}
+
+# "Running" is signalled by Streamlit's status widget; elements from the previous run are marked stale.
+_IDLE_JS = """(args) => {
+  const [selector, needle] = args;
+  if (document.querySelector('[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"], '
+      + '[data-testid="stStatusWidgetRunningManIcon"]')) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  const hits = Array.from(document.querySelectorAll(selector)).filter(e => e.innerText.includes(needle));
+  return hits.length > 0;
+}"""
+_ERRORS_JS = """() => Array.from(document.querySelectorAll('[data-testid="stException"], [data-testid="stAlertContentError"]'))
+  .map(e => e.innerText.slice(0, 300))"""
+_ANSWER_JS = """(args) => {
+  const [selector, needle] = args;
+  return Array.from(document.querySelectorAll(selector)).map(e => e.innerText).filter(t => t.includes(needle)).join('\\n');
+}"""
+
+
+def demo_url(base: str, scenario: Scenario, embed: bool = True) -> str:
+    query = {"embed": "true", **scenario.params} if embed else dict(scenario.params)
+    return f"{base.rstrip('/')}/{scenario.demo}?{urlencode(query)}"
+
+
+def frame_of(page):
+    """The embedded demo's frame when ``page`` is a term page with an iframe, else the page itself."""
+    return page
+
+
+def wait_answer(page, scenario: Scenario, timeout_ms: float = 60_000) -> str:
+    """Wait until the page is idle and shows its answer; return the answer text. Raises on an error box."""
+    # a first short wait lets a rerun that was just triggered mark the old elements stale
+    page.wait_for_timeout(150)
+    page.wait_for_function(_IDLE_JS, arg=[scenario.answer, scenario.answer_contains], timeout=timeout_ms,
+                           polling=100)
+    errors = page.evaluate(_ERRORS_JS)
+    if errors:
+        raise RuntimeError(f"{scenario.demo}: the page shows an error: {errors[0]}")
+    return page.evaluate(_ANSWER_JS, [scenario.answer, scenario.answer_contains])
+
+
+def change_input(page, scenario: Scenario) -> None:
+    """Change one input the way a learner would (type and press Enter, or step a number)."""
+    if scenario.change == "text":
+        box = page.locator('[data-testid="stTextInput"] input').first
+        box.fill(scenario.change_value)
+        box.press("Enter")
+    elif scenario.change == "textarea":
+        box = page.locator('[data-testid="stTextArea"] textarea').first
+        box.fill(scenario.change_value)
+        box.press("Control+Enter")
+    elif scenario.change == "number":
+        box = page.locator('[data-testid="stNumberInput"] input').first
+        box.fill(scenario.change_value)
+        box.press("Enter")
+    else:
+        raise ValueError(f"unknown change kind {scenario.change!r}")
+
+
+# ----------------------------------------------------------------------------- the load run
+
+@dataclass
+class Results:
+    first: list[float] = field(default_factory=list)  # seconds from navigation to the first answer
+    after_change: list[float] = field(default_factory=list)  # seconds from an input change to the new answer
+    errors: list[str] = field(default_factory=list)
+    answers: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (demo, phase) -> answer texts
+    sessions: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record_answer(self, demo: str, phase: str, text: str) -> None:
+        with self.lock:
+            self.answers.setdefault((demo, phase), set()).add(text)
+
+    def nondeterministic(self) -> dict[str, int]:
+        return {f"{demo}/{phase}": len(texts) for (demo, phase), texts in self.answers.items() if len(texts) > 1}
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+async def _session(context, base: str, index: int, deadline: float, results: Results, demos: list[Scenario],
+                   timeout_ms: float) -> None:
+    """One learner: visits the demos in turn (starting at a different one each), until the deadline."""
+    import asyncio
+
+    page = await context.new_page()
+    turn = index
+    try:
+        while time.monotonic() < deadline:
+            scenario = demos[turn % len(demos)]
+            turn += 1
+            try:
+                started = time.monotonic()
+                await page.goto(demo_url(base, scenario), wait_until="domcontentloaded", timeout=timeout_ms)
+                first = await _wait_answer_async(page, scenario, timeout_ms)
+                results.first.append(time.monotonic() - started)
+                results.record_answer(scenario.demo, "first", first)
+                if time.monotonic() >= deadline:
+                    break
+                started = time.monotonic()
+                await _change_input_async(page, scenario)
+                second = await _wait_answer_async(page, scenario, timeout_ms, previous=first)
+                results.after_change.append(time.monotonic() - started)
+                results.record_answer(scenario.demo, "changed", second)
+                with results.lock:
+                    results.sessions += 1
+            except Exception as err:  # a timeout or an error box: counted, and the session goes on
+                with results.lock:
+                    results.errors.append(f"session {index} {scenario.demo}: {type(err).__name__}: {str(err)[:200]}")
+                await asyncio.sleep(0.5)
+    finally:
+        await page.close()
+
+
+async def _wait_answer_async(page, scenario: Scenario, timeout_ms: float, previous: str | None = None) -> str:
+    deadline = time.monotonic() + timeout_ms / 1000
+    await page.wait_for_timeout(150)
+    while True:
+        remaining = max(1.0, (deadline - time.monotonic()) * 1000)
+        await page.wait_for_function(_IDLE_JS, arg=[scenario.answer, scenario.answer_contains], timeout=remaining,
+                                     polling=100)
+        errors = await page.evaluate(_ERRORS_JS)
+        if errors:
+            raise RuntimeError(f"the page shows an error: {errors[0]}")
+        text = await page.evaluate(_ANSWER_JS, [scenario.answer, scenario.answer_contains])
+        if previous is None or text != previous:
+            return text
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{scenario.demo}: the answer did not change after the input changed")
+        await page.wait_for_timeout(100)
+
+
+async def _change_input_async(page, scenario: Scenario) -> None:
+    selector, key = {
+        "text": ('[data-testid="stTextInput"] input', "Enter"),
+        "textarea": ('[data-testid="stTextArea"] textarea', "Control+Enter"),
+        "number": ('[data-testid="stNumberInput"] input', "Enter"),
+    }[scenario.change]
+    box = page.locator(selector).first
+    await box.fill(scenario.change_value)
+    await box.press(key)
+
+
+async def drive(base: str, sessions: int, seconds: float, demos: list[Scenario] | None = None,
+                timeout_ms: float = 90_000) -> Results:
+    """``sessions`` concurrent pages in one headless Chromium, for ``seconds`` (then each finishes its step)."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    demos = demos or SCENARIOS
+    results = Results()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 1000, "height": 900})
+            deadline = time.monotonic() + seconds
+            await asyncio.gather(*(_session(context, base, i, deadline, results, demos, timeout_ms)
+                                   for i in range(sessions)))
+            await context.close()
+        finally:
+            await browser.close()
+    return results
+
+
+def warm_up(base: str, demos: list[Scenario] | None = None, timeout_ms: float = 300_000) -> dict[str, float]:
+    """Open every demo once (models load, caches fill); seconds to the first answer of each."""
+    import asyncio
+
+    async def run() -> dict[str, float]:
+        from playwright.async_api import async_playwright
+
+        times = {}
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = await browser.new_page()
+            for scenario in demos or SCENARIOS:
+                started = time.monotonic()
+                await page.goto(demo_url(base, scenario), wait_until="domcontentloaded")
+                await _wait_answer_async(page, scenario, timeout_ms)
+                times[scenario.demo] = time.monotonic() - started
+            await browser.close()
+        return times
+
+    return asyncio.run(run())
+
+
+def summary(results: Results, rss_before: float, rss_after: float, seconds: float, sessions: int) -> dict:
+    return {
+        "sessions": sessions,
+        "seconds": seconds,
+        "page_visits_completed": results.sessions,
+        "first_answer_p50_s": round(percentile(results.first, 0.5), 3),
+        "first_answer_p95_s": round(percentile(results.first, 0.95), 3),
+        "answer_after_change_p50_s": round(percentile(results.after_change, 0.5), 3),
+        "answer_after_change_p95_s": round(percentile(results.after_change, 0.95), 3),
+        "errors": len(results.errors),
+        "rss_after_warmup_mb": round(rss_before, 1),
+        "rss_at_end_mb": round(rss_after, 1),
+        "nondeterministic_answers": results.nondeterministic(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--url", help="an already running demo server (default: start one on a free port)")
+    parser.add_argument("--demos", help="comma-separated demo ids (default: every demo)")
+    args = parser.parse_args(argv)
+    demos = [BY_ID[d] for d in args.demos.split(",")] if args.demos else SCENARIOS
+    with open("/proc/loadavg") as f:
+        print(f"load average: {f.read().split()[:3]}  cores: {os.cpu_count()}")
+    print("command: .venv/bin/python benchmarks/load.py " + " ".join(argv if argv is not None else sys.argv[1:]))
+    server = None
+    try:
+        if args.url:
+            base = args.url
+        else:
+            server = DemoServer(log_path=Path("/tmp") / f"sslgloss-load-{os.getpid()}.log").start()
+            print(f"server: {server.url} (log {server.log_path}); health after {server.wait_ready(180):.1f} s")
+            base = server.url
+        warm = warm_up(base, demos)
+        print("warm-up, first answer per demo (s): " + ", ".join(f"{k} {v:.1f}" for k, v in warm.items()))
+        rss_before = server.rss_mb() if server else float("nan")
+        results = asyncio_run_drive(base, args.sessions, args.seconds, demos)
+        rss_after = server.rss_mb() if server else float("nan")
+        figures = summary(results, rss_before, rss_after, args.seconds, args.sessions)
+        print(json.dumps(figures, indent=2))
+        for err in results.errors[:10]:
+            print("error:", err)
+        return 1 if results.errors or figures["nondeterministic_answers"] else 0
+    finally:
+        if server:
+            server.stop()
+
+
+def asyncio_run_drive(base: str, sessions: int, seconds: float, demos: list[Scenario] | None = None) -> Results:
+    import asyncio
+
+    return asyncio.run(drive(base, sessions, seconds, demos))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

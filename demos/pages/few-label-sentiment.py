@@ -1,0 +1,104 @@
+"""Classify the sentiment of your sentence with 4 to 128 labels: sentence embeddings versus bag of words."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demos/: `import common` however the page is run
+import common  # noqa: E402
+
+from sslgloss.scenarios import few_label_sentiment as fs  # noqa: E402
+
+TERMS = ["sentiment-analysis", "transfer-learning", "fine-tuning", "sentence-embedding", "few-shot-learning",
+         "text-classification"]
+try:  # the site's static fallback and this page start from the same sentence
+    from sslgloss.fallbacks import DEFAULT_INPUTS
+
+    DEFAULT_INPUT = DEFAULT_INPUTS["few-label-sentiment"]
+except (ImportError, KeyError):
+    DEFAULT_INPUT = "The lecture was long but surprisingly fun."
+
+
+@st.cache_resource(show_spinner="Loading the sentence encoder (all-MiniLM-L6-v2, a few seconds on first use)…")
+def load_encoder():
+    """The frozen sentence encoder, once per process (shared with semantic search)."""
+    return fs.encoder()
+
+
+@st.cache_resource(show_spinner="Embedding our labelled sentences and drawing the learning curve…")
+def learning_curve() -> list[dict]:
+    fs.embeddings()
+    return fs.cached_learning_curve()
+
+
+def parse_labels(text: str) -> int:
+    return int(common.parse_choice([str(n) for n in fs.LABEL_COUNTS])(text.strip()))
+
+
+common.setup_page("Sentiment with few labels", ":material/sentiment_satisfied:")
+st.title("Sentiment with few labels")
+st.caption("Two classifiers learn positive versus negative from the same handful of labelled sentences we "
+           "wrote; one reads frozen self-supervised sentence embeddings, the other counts words.")
+
+common.param("input", DEFAULT_INPUT)
+common.param("labels", fs.DEMO_LABELS, parse_labels)
+
+with common.guard():
+    load_encoder()
+    curve = learning_curve()
+    st.text_area("Your sentence", key="input", height=80, max_chars=fs.MAX_CHARS,
+                 on_change=common.sync_param, args=("input", DEFAULT_INPUT))
+    st.select_slider("Labelled sentences the classifiers may learn from", options=list(fs.LABEL_COUNTS),
+                     key="labels", on_change=common.sync_param, args=("labels", fs.DEMO_LABELS))
+    n_labels = int(st.session_state["labels"])
+    with common.guard():
+        predictions = fs.predict(st.session_state["input"], n_labels)
+        for col, p in zip(st.columns(2), predictions):
+            with col.container(border=True):
+                st.markdown(f"**{p['classifier']}**")
+                icon = ":material/sentiment_satisfied:" if p["label"] == "positive" else ":material/sentiment_dissatisfied:"
+                st.markdown(f"### {icon} {p['label']}")
+                st.progress(p["positive"], text=f"P(positive) = {p['positive']:.2f}")
+        st.caption("A probability near 0.5 means the classifier is unsure. With few labels both often are: "
+                   "try 4 labels, then 128.")
+
+    with st.expander(f"The {n_labels} labelled sentences both classifiers learned from"):
+        clf = fs.classifiers(n_labels)
+        for text, y in zip(clf.train_text, clf.train_y):
+            st.markdown(f"- {':green[positive]' if y else ':red[negative]'}: {text}")
+
+    st.subheader("Accuracy as labels are added")
+    rows = [{"labels": r["labels"], "accuracy": r[key], "classifier": name} for r in curve
+            for key, name in (("sentence_embeddings_accuracy", "sentence embeddings"),
+                              ("bag_of_words_accuracy", "bag of words"))]
+    st.vega_lite_chart({"values": rows}, {
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "labels", "type": "quantitative", "scale": {"type": "log", "base": 2},
+                  "axis": {"values": list(fs.LABEL_COUNTS), "title": "labelled sentences"}},
+            "y": {"field": "accuracy", "type": "quantitative", "scale": {"domain": [0.4, 1.0]},
+                  "axis": {"format": ".0%", "title": "held-out accuracy"}},
+            "color": {"field": "classifier", "type": "nominal"},
+        },
+        "height": 260,
+    }, width="stretch")
+    data = fs.load_split()
+    st.caption(f"Accuracy on {len(data.test_y)} held-out sentences, averaged over {fs.SEEDS} random draws of the "
+               "labels. The sentences come in topic-matched pairs (warm soup / cold soup), so topic words alone "
+               "cannot give the answer; chance is 50%.")
+
+common.explain(
+    "The sentence encoder (all-MiniLM-L6-v2) was pretrained **without any sentiment labels**: first to fill in "
+    "masked words, then to place sentences that mean the same thing close together. Its 384 numbers per "
+    "sentence already encode a lot about meaning, so a logistic regression on top needs only a few labelled "
+    "examples to find a direction that separates pleased from displeased. That reuse of a pretrained model is "
+    "**transfer learning**; here the encoder stays frozen (a linear probe), whereas **fine-tuning** would also "
+    "adjust its weights with our labels.\n\n"
+    "The bag-of-words classifier knows only the words in its labelled sentences: a word it has not seen with a "
+    "label counts for nothing, which is why it needs many more labels.\n\n"
+    "The encoder was tuned for topic similarity, not sentiment, so it is far from perfect on tricky sentences "
+    "(negation, contrast, understatement): that gap is what fine-tuning on sentiment labels would close.",
+    TERMS)

@@ -1,0 +1,207 @@
+"""Search the glossary by meaning, next to a keyword (BM25) search, and see your query on a map of the terms.
+
+Query parameters (shareable, and preset by term pages): ``input`` the query,
+``k`` how many results (1-20), ``mode`` the ranking on the left (semantic,
+hybrid or keyword; the right column is always the other kind).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demos/, for `import common`
+
+import common  # noqa: E402
+from common import term_url  # noqa: E402
+
+from sslgloss.errors import InputError  # noqa: E402
+from sslgloss.fallbacks import DEFAULT_INPUTS  # noqa: E402
+from sslgloss.search import MAX_QUERY_CHARS, MODES, get_engine, prepare_query, project_2d  # noqa: E402
+
+DEFAULT_QUERY = DEFAULT_INPUTS["semantic-search"]
+DEFAULT_K = 5
+MODE_LABELS = {"semantic": "By meaning (semantic)", "hybrid": "Both, fused (hybrid)", "keyword": "By keywords (BM25)"}
+SCORE_HELP = {"semantic": "cosine similarity of the query and passage embeddings (-1 to 1)",
+              "keyword": "BM25: higher when rarer query words occur more often in the passage",
+              "hybrid": "reciprocal-rank fusion of the semantic and the keyword ranking"}
+EXAMPLES = ["how can a model learn from data nobody labelled", "guess the hidden word",
+            "find documents that mean the same thing", "pictures with pieces missing"]
+
+# ---------------------------------------------------------------------- input checks
+# masking.py, next-word.py and this page check text the same way (demos/common.py has no text check yet).
+
+MAX_CHARS = 2_000  # a query is a sentence or two; more is a paste gone wrong
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def check_query(text: str) -> str:
+    """``text`` if it can be searched, else InputError saying what to change (shown with st.error)."""
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("The query is empty. Type a question or a few words, e.g. “how do models learn "
+                         "without labels”.")
+    if len(text) > MAX_CHARS:
+        raise InputError(f"The query has {len(text):,} characters; search reads at most {MAX_CHARS:,}. "
+                         "Type a question or a few words instead.")
+    bad = _CONTROL.search(text)
+    if bad:
+        raise InputError(f"The query contains an invisible control character (U+{ord(bad.group()):04X}) at "
+                         f"position {bad.start() + 1}; delete it, or retype the query instead of pasting it.")
+    if not any(ch.isalnum() for ch in text):
+        raise InputError("The query has no words, only symbols or emoji, so there is nothing to match. "
+                         "Type a few words, e.g. “guess the hidden word”.")
+    if not any(ch.isascii() and ch.isalnum() for ch in text):
+        raise InputError("The query has no English words. The glossary and the sentence encoder are English: "
+                         "a query in another script (Hebrew, Arabic, Chinese…) finds nothing meaningful. "
+                         "Try it in English.")
+    return text
+
+
+# ---------------------------------------------------------------------- models, once per process
+
+@st.cache_resource(show_spinner=False)
+def search_engine():
+    """The shared engine (BM25 at once; the encoder and passage embeddings on the first semantic search)."""
+    return get_engine()
+
+
+@st.cache_resource(show_spinner=False)
+def term_map():
+    """The glossary's terms on a fixed 2-D plane (PCA of each term's mean passage embedding)."""
+    return project_2d(search_engine().term_embeddings())
+
+
+# ---------------------------------------------------------------------- pieces of the page
+
+EXPLANATION = (
+    "A sentence encoder (all-MiniLM-L6-v2, trained by contrastive learning on pairs of related sentences) turns "
+    "your query and every passage of the glossary into a **sentence embedding**, a vector of 384 numbers. "
+    "**Semantic search** ranks terms by the cosine similarity of those vectors, so a query can find a term that "
+    "shares none of its words. **BM25** ranks the same passages by the words they share with the query, each "
+    "weighted by how rare it is; it is fast and exact, and it finds nothing when the words differ. Hybrid "
+    "search fuses both rankings. The map squeezes the 384 dimensions onto two axes (PCA), so points that are "
+    "close are usually, not always, close in meaning."
+)
+TERMS = ["semantic-search", "sentence-embedding", "cosine-similarity", "bm25", "contrastive-learning",
+         "information-retrieval"]
+
+
+def results_frame(results, shared: set[str]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "rank": range(1, len(results) + 1),
+        "term": [r.title for r in results],
+        "score": [r.score for r in results],
+        "page": [term_url(r.term_id) for r in results],
+        "in both": ["✓" if r.term_id in shared else "" for r in results],
+        "passage": [f"{r.section}: {r.passage}" for r in results],
+    })
+
+
+def show_results(mode: str, results, other_ids: set[str], key: str) -> None:
+    st.subheader(MODE_LABELS[mode])
+    if not results:
+        st.info("No term shares a word with the query, so keyword search finds nothing. "
+                "Search by meaning still ranks every term.")
+        return
+    top = 1.0 if mode == "semantic" else max(max(r.score for r in results), 1e-9)
+    st.dataframe(results_frame(results, other_ids), hide_index=True, key=key, column_config={
+        "rank": st.column_config.NumberColumn("#", width="small"),
+        "score": st.column_config.ProgressColumn("score", help=SCORE_HELP[mode], format="%.3f",
+                                                 min_value=0.0, max_value=top),
+        "page": st.column_config.LinkColumn("term page", display_text="open"),
+        "passage": st.column_config.TextColumn("best passage", width="large"),
+    })
+
+
+def map_chart(engine, projection, query_xy, top_ids: list[str]) -> tuple[pd.DataFrame, dict]:
+    """Every term as a point, the top results highlighted, the query as a red cross."""
+    top = {term_id: rank for rank, term_id in enumerate(top_ids, start=1)}
+    rows = [{"x": float(x), "y": float(y), "term": engine.titles[t], "url": term_url(t),
+             "kind": "top result" if t in top else "term", "rank": top.get(t)}
+            for t, (x, y) in zip(engine.term_ids, projection.coords)]
+    rows.append({"x": float(query_xy[0]), "y": float(query_xy[1]), "term": "your query", "url": None,
+                 "kind": "your query", "rank": None})
+    kinds = {"domain": ["term", "top result", "your query"]}
+    spec = {
+        "height": 420,
+        "layer": [
+            {"mark": {"type": "point", "filled": True, "tooltip": True},
+             "encoding": {
+                 "x": {"field": "x", "type": "quantitative", "axis": {"title": None, "labels": False, "ticks": False}},
+                 "y": {"field": "y", "type": "quantitative", "axis": {"title": None, "labels": False, "ticks": False}},
+                 "color": {"field": "kind", "type": "nominal", "scale": {**kinds, "range": ["#9e9e9e", "#1e88e5", "#e53935"]},
+                           "legend": {"title": None, "orient": "bottom"}},
+                 "shape": {"field": "kind", "type": "nominal", "scale": {**kinds, "range": ["circle", "circle", "cross"]},
+                           "legend": None},
+                 "size": {"condition": {"test": "datum.kind === 'your query'", "value": 300}, "value": 60},
+                 "href": {"field": "url"},
+                 "tooltip": [{"field": "term"}, {"field": "rank", "title": "rank"}]}},
+            {"mark": {"type": "text", "dy": -11, "fontSize": 11},
+             "transform": [{"filter": "datum.kind !== 'term'"}],
+             "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
+                          "text": {"field": "term"}}},
+        ],
+    }
+    return pd.DataFrame(rows), spec
+
+
+# ---------------------------------------------------------------------- the page
+
+def main() -> None:
+    common.setup_page("Semantic search", ":material/search:")
+    if not common.is_embedded():
+        st.title("Semantic search")
+        common.bootstrap_note()
+    common.explain(EXPLANATION, TERMS)
+
+    common.param("input", DEFAULT_QUERY)
+    common.param("mode", "semantic", common.parse_choice(MODES))
+    common.param("k", DEFAULT_K, common.parse_int(1, 20))
+    st.text_input("Search the glossary", key="input", on_change=common.sync_param, args=("input", DEFAULT_QUERY),
+                  help="A question or a few words; it is matched by meaning, not only by its words.")
+    left, right = st.columns([2, 1])
+    with left:
+        mode = st.segmented_control("Ranking", MODES, key="mode", format_func=lambda m: MODE_LABELS[m],
+                                    required=True, on_change=common.sync_param, args=("mode", "semantic"))
+    with right:
+        k = st.slider("Results", 1, 20, key="k", on_change=common.sync_param, args=("k", DEFAULT_K))
+    st.caption("Try: " + " · ".join(f"“{e}”" for e in EXAMPLES))
+
+    found = None
+    with common.guard():
+        text, truncated = prepare_query(check_query(st.session_state["input"]))
+        if truncated:
+            st.warning(f"The query is long, so only its first {MAX_QUERY_CHARS:,} characters were used.")
+        mode = mode or "semantic"
+        other = "keyword" if mode != "keyword" else "semantic"
+        engine = search_engine()
+        with st.spinner("Loading the sentence encoder and the glossary's embeddings (first search only)…"):
+            found = (engine.search(text, k=k, mode=mode), engine.search(text, k=k, mode=other),
+                     term_map(), engine.embed_query(text))
+    if found is None:
+        return
+    main_results, other_results, projection, query_vector = found
+    main_ids = {r.term_id for r in main_results}
+    other_ids = {r.term_id for r in other_results}
+
+    col_a, col_b = st.columns(2)
+    with col_a:
+        show_results(mode, main_results, other_ids, key="results-main")
+    with col_b:
+        show_results(other, other_results, main_ids, key="results-other")
+    only_main = [r.title for r in main_results if r.term_id not in other_ids]
+    if only_main and other_results:
+        st.caption(f"Only on the left ({MODE_LABELS[mode].lower()}): " + ", ".join(only_main))
+
+    st.subheader("The glossary as a map")
+    data, spec = map_chart(engine, projection, projection.transform(query_vector), [r.term_id for r in main_results])
+    st.vega_lite_chart(data, spec, width="stretch", key="map")
+    st.caption("Each grey point is a term, placed by its meaning; the red cross is your query; blue points are "
+               "the results on the left. Hover for names, click a point to open its page.")
+
+
+main()

@@ -1,0 +1,97 @@
+"""Group synthetic songs by style from audio alone: contrastive learning, no genre labels."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demos/: `import common` however the page is run
+import common  # noqa: E402
+
+from sslgloss.scenarios import runtime, songs  # noqa: E402
+from sslgloss.scenarios import song_styles as ss  # noqa: E402
+
+TERMS = ["audio-representation-learning", "contrastive-learning", "self-supervised-learning", "simclr",
+         "data-augmentation", "clustering"]
+COLOURINGS = ("style", "cluster")
+NEIGHBOURS = 3
+
+
+@st.cache_resource(show_spinner=False)
+def load_model(budget: str, _progress=None) -> ss.TrainedSongs:
+    """One trained encoder per process, shared by every session (trained on first use, then cached)."""
+    return ss.load_or_train(ss.SongStylesConfig.for_budget(budget), progress=_progress)
+
+
+common.setup_page("Songs grouped by style", ":material/music_note:")
+st.title("Songs grouped by style")
+common.bootstrap_note()
+st.caption("The clips are synthetic caricatures of " + ", ".join(songs.STYLE_NAMES) + ", made by our own "
+           "numpy synthesiser so that everything here can be generated offline; they are not real recordings.")
+
+with common.guard():
+    with common.progress_bar("Preparing the contrastive encoder (first use only)") as progress:
+        trained = load_model(runtime.training_budget(), progress)
+    clips = trained.eval_clips
+    n = len(clips.style)
+    common.param("clip", 0, common.parse_int(0, n - 1))
+    common.param("colour", "style", common.parse_choice(COLOURINGS))
+
+    m = trained.metrics
+    st.subheader("Do the clusters match the styles?")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Contrastive embeddings", f"{m['ari_contrastive']:.2f}", help="adjusted Rand index of KMeans")
+    c2.metric("Raw spectrogram", f"{m['ari_raw_spectrogram']:.2f}", help="the encoder's input, flattened")
+    c3.metric("Spectrogram band statistics", f"{m['ari_raw_band_stats']:.2f}",
+              help="mean and spread of each frequency band over time")
+    st.caption(f"KMeans with {len(songs.STYLES)} clusters on {n} clips the encoder never heard. The adjusted Rand "
+               "index is 1 when the clusters are exactly the styles and about 0 when they are no better than "
+               "chance. The styles were hidden during training and are revealed here only to score and colour.")
+
+    st.subheader("The map of the learned embeddings")
+    st.radio("Colour the clips by", COLOURINGS, key="colour", horizontal=True,
+             format_func=lambda c: "hidden style (revealed)" if c == "style" else "KMeans cluster (found without labels)",
+             on_change=common.sync_param, args=("colour", "style"))
+    selected = int(st.session_state["clip"])
+    colour = st.session_state["colour"]
+    labels = ([songs.STYLE_NAMES[s] for s in clips.style] if colour == "style"
+              else [f"cluster {c + 1}" for c in trained.clusters])
+    st.scatter_chart(
+        {"x": trained.map_2d[:, 0], "y": trained.map_2d[:, 1], "group": labels,
+         "size": [220 if i == selected else 40 for i in range(n)]},
+        x="x", y="y", color="group", size="size", height=360,
+        x_label="first principal component", y_label="second principal component")
+    st.caption(f"Each dot is a clip; the big dot is clip {selected}. Nearby clips have similar embeddings.")
+
+    st.subheader("Listen")
+    st.number_input("Clip", min_value=0, max_value=n - 1, step=1, key="clip",
+                    on_change=common.sync_param, args=("clip", 0), help=f"One of the {n} held-out clips.")
+    st.audio(clips.audio[selected], sample_rate=songs.SAMPLE_RATE)
+    st.write(f"Clip {selected} is **{songs.STYLE_NAMES[clips.style[selected]]}** and landed in "
+             f"**cluster {trained.clusters[selected] + 1}**. The clips closest to it in the embedding space:")
+    similarity = trained.embeddings @ trained.embeddings[selected]
+    order = [i for i in np.argsort(-similarity) if i != selected][:NEIGHBOURS]
+    for col, i in zip(st.columns(NEIGHBOURS), order):
+        col.audio(clips.audio[i], sample_rate=songs.SAMPLE_RATE)
+        col.caption(f"clip {i}: {songs.STYLE_NAMES[clips.style[i]]} (similarity {similarity[i]:.2f})")
+
+    with st.expander("One clip of each style, and what makes the style"):
+        for k, style in enumerate(songs.STYLES):
+            first = int(np.flatnonzero(clips.style == k)[0])
+            st.markdown(f"**{style.name}** (clip {first}): {style.about}.")
+            st.audio(clips.audio[first], sample_rate=songs.SAMPLE_RATE)
+
+common.explain(
+    "No clip came with a genre label. The encoder, a small convolutional network over log-mel spectrograms, was "
+    "trained with **contrastive learning** in the style of SimCLR: two random *views* of the same clip (a "
+    "different 2-second crop, a small pitch shift, another tone colour, gain and hiss) must get similar "
+    "embeddings, and views of different clips dissimilar ones.\n\n"
+    "Whatever the augmentations change (when in the bar the crop starts, the key, the recording's tone colour, "
+    "the noise) the encoder learns to ignore; what survives is what the views share: tempo, drum pattern, "
+    "phrasing and scale, the things that make a style. Clustering the embeddings then finds the styles, while "
+    "clustering the raw spectrograms mostly finds recordings that happen to sound alike.\n\n"
+    "This is **audio representation learning** by **self-supervised learning**: the data supervise themselves.",
+    TERMS)

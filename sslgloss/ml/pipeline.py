@@ -1,0 +1,87 @@
+"""From corpus to checkpoint: what `sslgloss train` runs (corpus -> tokenizer -> packed stream -> train -> save).
+
+The tokenizer is trained once per corpus and cached next to the checkpoints,
+so the masked and next-word models always share it (and the n-gram baseline
+counts the same tokens).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from tokenizers import Tokenizer
+
+from sslgloss.ml.checkpoint import checkpoint_name, model_dir, save_checkpoint
+from sslgloss.ml.corpus import Corpus, build_corpus
+from sslgloss.ml.data import pack
+from sslgloss.ml.tokenizer import train_tokenizer
+from sslgloss.ml.train import describe, preset, train, with_overrides
+
+VOCAB_SIZE = 8192
+
+
+@dataclass
+class Prepared:
+    corpus: Corpus
+    tokenizer: Tokenizer
+    stream: torch.Tensor  # packed training tokens
+
+    def unigram_counts(self) -> torch.Tensor:
+        return torch.bincount(self.stream, minlength=self.tokenizer.get_vocab_size()).to(torch.int32)
+
+
+def prepare(corpus: Corpus | None = None, vocab_size: int = VOCAB_SIZE, cache: bool = True) -> Prepared:
+    """Build (or reuse from the cache) the tokenizer for ``corpus`` and pack its training lines."""
+    corpus = corpus or build_corpus()
+    key = hashlib.sha256(f"{corpus.fingerprint}-{vocab_size}".encode()).hexdigest()[:16]
+    path = model_dir() / f"tokenizer-{key}.json"
+    if cache and path.exists():
+        tokenizer = Tokenizer.from_file(str(path))
+    else:
+        tokenizer = train_tokenizer(corpus.train, vocab_size=vocab_size)
+        if cache:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tokenizer.save(str(path))
+    return Prepared(corpus, tokenizer, pack(tokenizer, corpus.train))
+
+
+def train_and_save(
+    kind: str,
+    preset_name: str = "default",
+    prepared: Prepared | None = None,
+    seed: int = 0,
+    minutes: float | None = None,
+    out_dir: Path | None = None,
+    progress: bool = True,
+) -> Path:
+    """Train one model with a preset and write its checkpoint; returns the checkpoint path."""
+    prepared = prepared or prepare()
+    chosen = preset(preset_name, kind, prepared.tokenizer.get_vocab_size())
+    config = with_overrides(chosen.train, seed=seed, minutes=minutes)
+    result = train(kind, prepared.stream, prepared.tokenizer, chosen.model, config, progress=progress,
+                   description=f"train {kind} ({preset_name})")
+    command = f"sslgloss train {kind} --preset {preset_name} --seed {seed}" + (f" --minutes {minutes:g}" if minutes else "")
+    meta = {
+        "preset": preset_name,
+        "seed": seed,
+        "steps": result.steps,
+        "seconds": round(result.seconds, 1),
+        "tokens_per_second": round(result.tokens_per_second),
+        "final_loss": round(sum(result.losses[-50:]) / max(len(result.losses[-50:]), 1), 4),
+        "command": command,
+        "corpus": prepared.corpus.note,
+        "corpus_sources": prepared.corpus.sources,
+        "corpus_fingerprint": prepared.corpus.fingerprint,
+        "train_tokens": int(len(prepared.stream)),
+        "train_config": describe(config),
+        "torch": str(torch.__version__),  # a plain str: weights_only loading refuses TorchVersion
+        "threads": torch.get_num_threads(),
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    extra = {"unigram_counts": prepared.unigram_counts()}
+    path = Path(out_dir or model_dir()) / checkpoint_name(kind)
+    return save_checkpoint(path, kind, result.model, prepared.tokenizer, meta, extra, fp16=preset_name == "release")

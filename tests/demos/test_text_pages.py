@@ -1,0 +1,264 @@
+"""The three text demo pages (masking, next word, semantic search), driven with Streamlit's AppTest.
+
+Each page is run the way a learner meets it: with its defaults, with the
+query parameters a term page or a shared link sets, and with bad input,
+which must show an error that says what to do and never a traceback.
+Models are the real checkpoints when there are any (cache dir or shipped
+weights), else tiny ones trained here in seconds; the n-gram baseline is
+fitted on the glossary's text, because building it from the full corpus
+takes a minute and is tested in tests/ml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+torch = pytest.importorskip("torch")
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+PAGES = Path(__file__).resolve().parents[2] / "demos" / "pages"
+TIMEOUT = 60  # the first run of a page loads its model
+
+
+@pytest.fixture(scope="session")
+def text_models():
+    """The text models every page and fallback uses, loaded once for the session."""
+    from sslgloss.errors import CheckpointError
+    from sslgloss.ml import infer
+    from sslgloss.ml.checkpoint import Checkpoint
+    from sslgloss.ml.corpus import glossary_lines
+    from sslgloss.ml.data import encode_lines, pack
+    from sslgloss.ml.ngram import KneserNeyTrigram
+    from sslgloss.ml.tokenizer import SEP, train_tokenizer
+    from sslgloss.ml.train import preset, train, with_overrides
+
+    lines = glossary_lines()
+    trained_here = False
+    try:
+        infer.get_model("masked")
+        infer.get_model("next-word")
+    except CheckpointError:  # a checkout without weights: tiny models, enough to drive the pages
+        trained_here = True
+        tokenizer = train_tokenizer(lines, vocab_size=2000, min_frequency=1)
+        stream = pack(tokenizer, lines)
+        counts = torch.bincount(stream, minlength=tokenizer.get_vocab_size())
+        for kind in ("masked", "next-word"):
+            chosen = preset("tiny", kind, tokenizer.get_vocab_size())
+            result = train(kind, stream, tokenizer, chosen.model, with_overrides(chosen.train, steps=40),
+                           progress=False)
+            infer.use_checkpoint(kind, Checkpoint(kind, result.model, tokenizer, extra={"unigram_counts": counts}))
+    tokenizer = infer.get_model("next-word").tokenizer
+    ngram = KneserNeyTrigram.fit(encode_lines(tokenizer, lines), tokenizer.get_vocab_size(), tokenizer.token_to_id(SEP))
+    patch = pytest.MonkeyPatch()
+    patch.setattr(infer, "get_ngram", lambda: ngram)
+    yield infer
+    patch.undo()
+    if trained_here:
+        infer.reset()
+
+
+def run_page(name: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def frames(at: AppTest) -> list:
+    return [d.value for d in at.dataframe]
+
+
+# Bad input every text page must turn into an error message: (what, text).
+BAD_TEXT = [
+    ("empty", ""),
+    ("only spaces", "   "),
+    ("only emoji", "😀 🤖 🎉"),
+    ("right-to-left script", "שלום עולם"),
+    ("control characters", "The cat\x07 sat\x00 on the mat"),
+]
+
+
+# ---------------------------------------------------------------------- masking
+
+
+def test_masking_default_shows_predictions_next_to_the_baseline(text_models):
+    at = run_page("masking")
+    assert not at.exception
+    assert not errors(at)
+    model, baseline = frames(at)[:2]
+    assert len(model) == 5 and len(baseline) == 5  # k defaults to 5
+    assert model["probability"].between(0, 1).all()
+    assert model["word"].str.len().gt(0).all()
+    assert at.get("vega_lite_chart"), "the attention heatmap is drawn"
+    assert any("best guess" in m.value for m in at.markdown)
+
+
+def test_masking_presets_from_the_url(text_models):
+    at = run_page("masking", {"input": "The cat sat on the [MASK] near the [MASK].", "k": "3", "seed": "7",
+                              "layer": "1", "head": "2"})
+    assert not at.exception and not errors(at)
+    assert at.text_input(key="input").value == "The cat sat on the [MASK] near the [MASK]."
+    tables = [f for f in frames(at) if list(f.columns) == ["rank", "word", "probability"]]
+    assert len(tables) == 4  # two blanks, each: model and baseline
+    assert all(len(t) == 3 for t in tables)
+    assert any("Blank 2 of 2" in m.value for m in at.markdown)
+    assert at.number_input(key="seed").value == 7
+
+
+@pytest.mark.parametrize("what,text", BAD_TEXT + [("no [MASK]", "The cat sat on the mat."),
+                                                  ("emoji around the blank", "😀 [MASK] 😀")])
+def test_masking_bad_input_shows_an_error_not_a_traceback(text_models, what, text):
+    at = run_page("masking", {"input": text})
+    assert not at.exception, what
+    assert errors(at), f"{what}: no error shown"
+
+
+def test_masking_refuses_a_megabyte_with_a_message(text_models):
+    at = run_page("masking")
+    at.text_input(key="input").set_value("word [MASK] " * 90_000).run()
+    assert not at.exception
+    assert any("at most" in e for e in errors(at))
+
+
+def test_masking_a_bad_link_parameter_is_reported_and_ignored(text_models):
+    at = run_page("masking", {"k": "lots"})
+    assert not at.exception
+    assert any("`k`" in e for e in errors(at))
+    assert len(frames(at)[0]) == 5
+
+
+def test_masking_clicking_a_word_hides_it(text_models):
+    at = run_page("masking", {"input": "The cat sat on the mat."})
+    assert errors(at)  # no [MASK] yet
+    pills = next(p for p in at.get("button_group") if p.key == "pick")
+    pills.set_value(1).run()  # "cat"
+    assert at.text_input(key="input").value == "The [MASK] sat on the mat."
+    assert not errors(at)
+    assert len(frames(at)[0]) == 5
+
+
+def test_masking_at_random_is_reproducible_from_the_seed(text_models):
+    sentence = "the quick brown fox jumps over the lazy dog while the cat sleeps on the warm mat"
+    first = run_page("masking", {"sentence": sentence, "seed": "3", "rate": "0.25"})
+    again = run_page("masking", {"sentence": sentence, "seed": "3", "rate": "0.25"})
+    table = next(f for f in frames(first) if "hidden word" in f.columns)
+    assert len(table) == round(0.25 * len(sentence.split()))
+    assert table["hidden word"].tolist() == next(f for f in frames(again) if "hidden word" in f.columns)["hidden word"].tolist()
+
+
+def test_masking_watch_it_learn_trains_and_shows_the_probe(text_models):
+    at = run_page("masking")
+    at.select_slider(key="live_steps").set_value(50).run()
+    at.button(key="live_start").click().run()
+    assert not at.exception and not errors(at)
+    probe = frames(at)[-1]
+    assert list(probe.columns) == ["step", "guess 1", "guess 2", "guess 3"]
+    assert probe["step"].iloc[-1] == 50
+    assert any("Done: 50 steps" in (p.proto.text or "") for p in at.get("progress"))
+
+
+# ---------------------------------------------------------------------- next word
+
+
+def test_next_word_default_shows_both_models(text_models):
+    at = run_page("next-word")
+    assert not at.exception and not errors(at)
+    model, ngram = frames(at)[:2]
+    assert len(model) == 8 and len(ngram) == 8
+    assert model["model probability"].is_monotonic_decreasing
+    assert model["chance when sampling"].between(0, 1).all() and model["chance when sampling"].sum() <= 1 + 1e-9
+    assert any(b.key == "sample" for b in at.button)
+
+
+def test_next_word_settings_come_from_the_url(text_models):
+    at = run_page("next-word", {"input": "The cat sat on the", "k": "4", "temperature": "0", "top_k": "3",
+                                "seed": "5"})
+    assert not at.exception and not errors(at)
+    model = frames(at)[0]
+    assert len(model) == 4
+    assert model["chance when sampling"].tolist()[0] == pytest.approx(1.0)  # temperature 0 is greedy
+    assert at.text_area(key="input").value == "The cat sat on the"
+
+
+def test_next_word_step_through_and_generate(text_models):
+    at = run_page("next-word", {"input": "The cat sat on the"})
+    first_choice = frames(at)[0]["word"].iloc[0]
+    at.button(key="pick-0").click().run()
+    assert at.text_area(key="input").value == text_models.append_word("The cat sat on the", first_choice)
+    at.button(key="undo").click().run()
+    assert at.text_area(key="input").value == "The cat sat on the"
+    at.button(key="sample").click().run()
+    assert at.text_area(key="input").value.startswith("The cat sat on the ")
+    at.button(key="generate").click().run()
+    assert not at.exception and not errors(at)
+    shown = [m.value for m in at.markdown]
+    assert "**Transformer**" in shown and "**Kneser-Ney trigram**" in shown
+
+
+@pytest.mark.parametrize("what,text", BAD_TEXT)
+def test_next_word_bad_input_shows_an_error_not_a_traceback(text_models, what, text):
+    at = run_page("next-word", {"input": text})
+    assert not at.exception, what
+    assert errors(at), f"{what}: no error shown"
+
+
+def test_next_word_refuses_a_megabyte_and_bad_settings(text_models):
+    at = run_page("next-word", {"temperature": "hot", "top_p": "7"})
+    assert not at.exception
+    assert len(errors(at)) == 2 and frames(at)  # both parameters reported, defaults used
+    at.text_area(key="input").set_value("a" * 1_000_000).run()
+    assert not at.exception
+    assert any("at most" in e for e in errors(at))
+
+
+# ---------------------------------------------------------------------- semantic search
+
+
+def test_search_default_ranks_by_meaning_next_to_bm25(text_models):
+    at = run_page("semantic-search")
+    assert not at.exception and not errors(at)
+    semantic, keyword = frames(at)[:2]
+    assert len(semantic) == 5
+    assert semantic["score"].is_monotonic_decreasing and semantic["score"].le(1).all()
+    assert semantic["page"].str.match(r"https?://.+/terms/[a-z0-9-]+/$").all()
+    assert semantic["term"].tolist() != keyword["term"].tolist()  # the point of the page: they differ
+    assert at.get("vega_lite_chart"), "the 2-D map is drawn"
+
+
+def test_search_presets_from_the_url(text_models):
+    at = run_page("semantic-search", {"input": "guess the hidden word", "k": "3", "mode": "keyword"})
+    assert not at.exception and not errors(at)
+    keyword, semantic = frames(at)[:2]
+    assert len(keyword) == 3 and len(semantic) == 3
+    assert at.get("subheader")[0].value.startswith("By keywords")
+    assert "masked-language-modeling" in " ".join(semantic["page"])
+
+
+@pytest.mark.parametrize("what,text", BAD_TEXT)
+def test_search_bad_input_shows_an_error_not_a_traceback(text_models, what, text):
+    at = run_page("semantic-search", {"input": text})
+    assert not at.exception, what
+    assert errors(at), f"{what}: no error shown"
+
+
+def test_search_refuses_a_megabyte_and_a_bad_mode(text_models):
+    at = run_page("semantic-search", {"mode": "telepathy"})
+    assert not at.exception
+    assert any("`mode`" in e for e in errors(at)) and frames(at)
+    at.text_input(key="input").set_value("labels " * 150_000).run()
+    assert not at.exception
+    assert any("at most" in e for e in errors(at))
+
+
+def test_search_escapes_markup_in_the_query(text_models):
+    at = run_page("semantic-search", {"input": "<script>alert(1)</script> learning without labels"})
+    assert not at.exception and not errors(at)
+    assert not any("<script>" in m.value for m in at.markdown)

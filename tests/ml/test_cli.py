@@ -1,0 +1,104 @@
+"""The text-model commands through click's CliRunner: output a user reads, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from sslgloss.ml.cli import COMMANDS, eval_command, fill_mask_command, generate_command, next_word_command, train_command
+
+
+@pytest.fixture
+def run(shipped):
+    runner = CliRunner()
+
+    def invoke(command, *args):
+        result = runner.invoke(command, list(args))
+        assert "Traceback" not in result.output
+        return result
+
+    return invoke
+
+
+def test_commands_are_listed():
+    assert {c.name for c in COMMANDS} == {"train", "eval", "fill-mask", "next-word", "generate"}
+
+
+def test_fill_mask_prints_model_and_baseline(run):
+    result = run(fill_mask_command, "The cat sat on the [MASK].", "--k", "3")
+    assert result.exit_code == 0
+    assert "model" in result.output and "unigram baseline" in result.output
+
+
+def test_fill_mask_json(run):
+    result = run(fill_mask_command, "The [MASK] sat on the [MASK].", "--json")
+    data = json.loads(result.output)
+    assert len(data["masks"]) == 2 and len(data["masks"][0]["predictions"]) == 5
+
+
+@pytest.mark.parametrize(
+    "args, code, text",
+    [
+        (["no mask here"], 1, "no [MASK]"),
+        (["The [MASK]", "--k", "0"], 1, "k must be at least 1"),
+        (["The [MASK]", "--k", "lots"], 2, "Invalid value"),
+        (["The [MASK]", "--k", "100000"], 0, "showing 50"),
+        ([""], 1, "no [MASK]"),
+    ],
+)
+def test_fill_mask_bad_input(run, args, code, text):
+    result = run(fill_mask_command, *args)
+    assert result.exit_code == code
+    assert text in result.output
+
+
+def test_next_word(run):
+    result = run(next_word_command, "The cat sat on the", "--k", "4", "--json")
+    assert result.exit_code == 0
+    assert len(json.loads(result.output)["predictions"]) == 4
+
+
+def test_generate_and_its_errors(run):
+    result = run(generate_command, "A dog is", "--tokens", "8", "--seed", "1")
+    assert result.exit_code == 0 and result.output.startswith("A dog is")
+    result = run(generate_command, "A dog is", "--temperature", "0", "--tokens", "3")
+    assert result.exit_code == 0 and "greedy" in result.output
+    result = run(generate_command, "A dog is", "--top-p", "2")
+    assert result.exit_code == 1 and "Error: top-p" in result.output
+
+
+def test_train_rejects_unknown_kinds_and_presets(run):
+    assert run(train_command, "everything").exit_code == 2
+    assert run(train_command, "masked", "--preset", "huge").exit_code == 2
+
+
+def test_missing_weights_are_a_clean_error(tmp_path, monkeypatch):
+    from sslgloss.ml import checkpoint, infer
+
+    monkeypatch.setenv("SSLGLOSS_CACHE", str(tmp_path))
+    monkeypatch.setattr(checkpoint, "SHIPPED_DIR", tmp_path / "none")
+    infer.reset()
+    try:
+        result = CliRunner().invoke(fill_mask_command, ["The [MASK]."])
+    finally:
+        infer.reset()
+    assert result.exit_code == 1 and "sslgloss train masked" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_eval_reports_both_models_against_baselines(run):
+    result = run(eval_command, "--json", "--max-lines", "200")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["masked"]["top5"] > data["masked"]["base_top5"]
+    assert data["next_word"]["kn3_token_ppl"] > 1 and data["probe_summary"]["probes"] >= 30
+
+
+@pytest.mark.slow
+def test_train_tiny_preset_end_to_end(tmp_path, monkeypatch):
+    monkeypatch.setenv("SSLGLOSS_CACHE", str(tmp_path))
+    result = CliRunner().invoke(train_command, ["masked", "--preset", "tiny", "--minutes", "0.1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "models" / "masked.pt").exists()

@@ -1,0 +1,116 @@
+"""The inference API the demos use, on the weights shipped in the package."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from sslgloss.ml.tokenizer import is_punctuation
+
+
+def _well_formed(preds, k):
+    assert 1 <= len(preds) <= k
+    probs = [p.prob for p in preds]
+    assert probs == sorted(probs, reverse=True)
+    assert all(0 <= p <= 1 for p in probs)
+    for p in preds:
+        assert p.word and not p.word.startswith("##") and p.word not in ("[UNK]", "[MASK]", "[SEP]", "[PAD]", "[CLS]")
+
+
+def test_fill_mask_gives_whole_words(shipped):
+    result = shipped.fill_mask("The cat sat on the [MASK].", k=5)
+    assert len(result) == 1
+    _well_formed(result[0], 5)
+    assert not any(is_punctuation(p.word) for p in result[0])
+
+
+def test_fill_mask_answers_sensibly(shipped):
+    words = [p.word for p in shipped.fill_mask("She drank a cup of [MASK] in the morning.", k=10)[0]]
+    assert {"tea", "coffee", "water", "milk", "wine"} & set(words), words
+
+
+def test_several_masks_get_one_list_each(shipped):
+    result = shipped.fill_mask("The [MASK] sat on the [MASK].", k=3)
+    assert len(result) == 2
+    for preds in result:
+        _well_formed(preds, 3)
+
+
+def test_unigram_baseline_ignores_context(shipped):
+    a = shipped.unigram_fill_mask("The cat sat on the [MASK].", k=4)[0]
+    b = shipped.unigram_fill_mask("Paris is the capital of [MASK].", k=4)[0]
+    assert a == b
+    _well_formed(a, 4)
+
+
+def test_punctuation_only_when_asked(shipped):
+    words = [p.word for p in shipped.fill_mask("The cat sat on the mat [MASK]", k=10, punctuation=True)[0]]
+    assert any(is_punctuation(w) for w in words)
+
+
+@pytest.mark.parametrize("k", [1, 3, 7])
+def test_next_word_respects_k(shipped, k):
+    preds = shipped.next_word_distribution("The cat sat on the", k=k)
+    _well_formed(preds, k)
+    assert len(preds) == k
+
+
+def test_generate_is_reproducible_and_stops(shipped):
+    a = shipped.generate("A dog is", tokens=12, seed=1)
+    b = shipped.generate("A dog is", tokens=12, seed=1)
+    assert a.text == b.text and a.text.startswith("A dog is")
+    assert 0 < len(a.tokens) <= 12
+
+
+def test_greedy_generation_is_the_most_likely_path(shipped):
+    a = shipped.generate("the sun", tokens=5, temperature=0, seed=1)
+    b = shipped.generate("the sun", tokens=5, temperature=0, seed=2)
+    assert a.text == b.text and a.notices
+
+
+def test_step_api_appends_a_chosen_word(shipped):
+    candidates = shipped.step("The cat sat on the", k=3)
+    text = shipped.append_word("The cat sat on the", candidates[0].word)
+    assert text.startswith("The cat sat on the ") and len(text) > len("The cat sat on the ")
+    assert shipped.append_word("The cat sat", ".") == "The cat sat."
+
+
+def test_attention_maps_are_distributions(shipped):
+    maps = shipped.attention("The cat sat on the mat.")
+    L, H, T, T2 = maps.weights.shape
+    assert T == T2 == len(maps.tokens) and L >= 1 and H >= 1
+    assert np.allclose(maps.weights.sum(-1), 1, atol=1e-4)
+    causal = shipped.attention("The cat sat", model="next-word")
+    assert np.allclose(np.triu(causal.weights[0, 0], 1), 0)
+
+
+def test_concurrent_calls_agree(shipped):
+    expected = [p.word for p in shipped.fill_mask("He opened the [MASK].", k=3)[0]]
+    results = []
+
+    def run():
+        results.append([p.word for p in shipped.fill_mask("He opened the [MASK].", k=3)[0]])
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [expected] * 4
+
+
+def test_train_live_learns_and_reports_probes(shipped):
+    seen = []
+    text = "The cat sat on the mat. The dog sat on the rug. " * 20
+    result = shipped.train_live(text, steps=40, every=20, callback=seen.append)
+    assert [s.step for s in seen] == list(range(1, 41))
+    assert sorted(result.probes) == [1, 20, 40]
+    assert sum(result.losses[-5:]) < sum(result.losses[:5])
+    assert all(len(preds) == 3 for preds in result.probes[40].values())
+
+
+def test_train_live_can_be_stopped(shipped):
+    result = shipped.train_live("A small text about cats and dogs. Cats sleep a lot.", steps=100, callback=lambda s: s.step >= 5)
+    assert len(result.losses) == 5

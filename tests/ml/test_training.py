@@ -1,0 +1,103 @@
+"""Training: a tiny model learns in seconds, reproducibly, and the masking recipe is BERT's."""
+
+from __future__ import annotations
+
+import torch
+
+from sslgloss.ml.causal_model import CausalLM, CausalLMConfig
+from sslgloss.ml.data import pack
+from sslgloss.ml.masked_model import MaskedLM, MaskedLMConfig
+from sslgloss.ml.masking import MaskingConfig, mask_tokens
+from sslgloss.ml.tokenizer import MASK, SEP, SPECIAL_TOKENS
+from sslgloss.ml.train import preset, train, with_overrides
+
+
+def _tiny(kind, tokenizer, steps, **overrides):
+    chosen = preset("tiny", kind, tokenizer.get_vocab_size())
+    stream = pack(tokenizer, overrides.pop("lines", tokenizer.toy_lines))
+    return train(kind, stream, tokenizer, chosen.model, with_overrides(chosen.train, steps=steps, **overrides), progress=False)
+
+
+def test_tiny_masked_model_loss_falls(toy_tokenizer):
+    result = _tiny("masked", toy_tokenizer, 120)
+    start, end = sum(result.losses[:10]) / 10, sum(result.losses[-10:]) / 10
+    assert end < 0.6 * start, (start, end)
+
+
+def test_tiny_next_word_model_loss_falls(toy_tokenizer):
+    result = _tiny("next-word", toy_tokenizer, 120)
+    start, end = sum(result.losses[:10]) / 10, sum(result.losses[-10:]) / 10
+    assert end < 0.5 * start, (start, end)
+
+
+def test_same_seed_same_weights(toy_tokenizer):
+    a = _tiny("masked", toy_tokenizer, 5, seed=3).model.state_dict()
+    b = _tiny("masked", toy_tokenizer, 5, seed=3).model.state_dict()
+    c = _tiny("masked", toy_tokenizer, 5, seed=4).model.state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert not all(torch.equal(a[k], c[k]) for k in a)
+
+
+def test_memorised_sentence_is_recovered(toy_tokenizer):
+    sentence = "the cat sat on the mat."
+    result = _tiny("masked", toy_tokenizer, 150, lines=[sentence] * 50)
+    tok = toy_tokenizer
+    ids = [tok.token_to_id(SEP), *tok.encode("the cat sat on the [MASK].", add_special_tokens=False).ids, tok.token_to_id(SEP)]
+    pos = ids.index(tok.token_to_id(MASK))
+    logits, _ = result.model(torch.tensor([ids]))
+    assert tok.id_to_token(int(logits[0, pos].argmax())) == "mat"
+
+
+def test_masking_follows_bert_proportions():
+    torch.manual_seed(0)
+    B, T, V = 256, 100, 1000
+    ids = torch.randint(len(SPECIAL_TOKENS), V, (B, T))
+    ids[:, 0] = 3  # a [SEP] at the start of every row must never be chosen
+    gen = torch.Generator().manual_seed(0)
+    inputs, targets = mask_tokens(ids, MaskingConfig(), mask_id=4, vocab_size=V, special_ids=[0, 1, 2, 3, 4],
+                                  generator=gen, first_random_id=5)
+    chosen = targets != -100
+    assert (chosen.sum(1) == 15).all()  # a fixed number per row: 15% of 100
+    assert not chosen[:, 0].any()
+    assert torch.equal(targets[chosen], ids[chosen])
+    became_mask = (inputs[chosen] == 4).float().mean()
+    kept = (inputs[chosen] == ids[chosen]).float().mean()
+    assert abs(became_mask - 0.8) < 0.03 and abs(kept - 0.1) < 0.03  # the rest (~10%) are random tokens
+    assert torch.equal(inputs[~chosen], ids[~chosen])
+
+
+def test_masking_is_configurable():
+    ids = torch.randint(5, 100, (64, 50))
+    inputs, targets = mask_tokens(ids, MaskingConfig(rate=0.4, mask_prob=1.0, random_prob=0.0), 4, 100, [0, 1, 2, 3, 4])
+    chosen = targets != -100
+    assert (chosen.sum(1) == 20).all() and (inputs[chosen] == 4).all()
+
+
+def test_models_return_logits_and_loss():
+    m = MaskedLM(MaskedLMConfig(vocab_size=50, d_model=16, n_layers=1, n_heads=4, d_ff=32))
+    logits, loss = m(torch.randint(0, 50, (2, 7)))
+    assert logits.shape == (2, 7, 50) and loss is None
+    c = CausalLM(CausalLMConfig(vocab_size=50, d_model=16, n_layers=1, n_heads=4, d_ff=32, block_size=8))
+    x = torch.randint(0, 50, (2, 7))
+    logits, loss = c(x, x)
+    assert logits.shape == (2, 7, 50) and loss.item() > 0
+
+
+def test_kv_cache_gives_the_same_logits_as_a_full_pass():
+    torch.manual_seed(0)
+    c = CausalLM(CausalLMConfig(vocab_size=50, d_model=16, n_layers=2, n_heads=4, d_ff=32, block_size=16)).eval()
+    x = torch.randint(0, 50, (1, 9))
+    full, _ = c(x)
+    cache = c.new_cache()
+    first, _ = c(x[:, :5], kv_cache=cache)
+    steps = [c(x[:, i : i + 1], kv_cache=cache)[0] for i in range(5, 9)]
+    assert torch.allclose(torch.cat([first, *steps], dim=1), full, atol=1e-5)
+
+
+def test_masked_attention_heads_look_left_right_and_both_ways():
+    m = MaskedLM(MaskedLMConfig(vocab_size=50, d_model=16, n_layers=1, n_heads=4, d_ff=32)).eval()
+    att = m.attention_maps(torch.randint(0, 50, (1, 6)))[0][0]  # (H, T, T)
+    assert torch.allclose(att.sum(-1), torch.ones(4, 6), atol=1e-5)
+    assert (att[0].triu(1) == 0).all()  # head 0: only itself and the left
+    assert (att[1].tril(-1) == 0).all()  # head 1: only itself and the right
+    assert (att[2].triu(1) > 0).any() and (att[2].tril(-1) > 0).any()

@@ -1,0 +1,49 @@
+"""Shared helpers for the reliability tests: free loopback ports, the demo server, headless Chromium.
+
+Every server started here binds 127.0.0.1 only and is stopped in fixture
+teardown; every wait has a deadline, so a broken piece fails a test instead of
+hanging the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DEMOS = REPO / "demos"
+CHROMIUM = "/usr/bin/chromium"
+NGINX = "/usr/sbin/nginx"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+sys.path.insert(0, str(REPO))  # `benchmarks.load` holds the demo-server helpers the tests share
+
+from benchmarks.load import DemoServer, free_port, wait_http  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (skips with the reason when it cannot start)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing (Debian package `chromium`; `make setup` installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright Python package is missing (pip install -e '.[test]')")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+__all__ = ["DemoServer", "free_port", "wait_http", "REPO", "DEMOS", "NGINX", "browser"]
