@@ -79,7 +79,7 @@ def main() -> None:
     how = "from cache" if engine.encoded_on_load == 0 else f"encoded {engine.encoded_on_load}"
     row(f"glossary index: {len(engine.passages)} passages, {len(engine.term_ids)} terms", f"{index_s:.2f} s", f"({how})")
 
-    sample = [p.indexed for p in engine.passages[:64]]
+    sample = [p.encoded for p in engine.passages[:64]]
     start = time.perf_counter()
     encoder.encode(sample)
     rate = len(sample) / (time.perf_counter() - start)

@@ -175,8 +175,8 @@ SCENARIOS = [
              "text", "A dog is a kind of [MASK]."),
     Scenario("next-word", {"input": "The model learns to"}, '[data-testid="stButton"]', "·",
              "textarea", "Self-supervised learning needs"),
-    Scenario("semantic-search", {"input": "hide some words and predict them"}, '[data-testid="stHeading"]',
-             "Semantic", "text", "how alike are two vectors"),
+    Scenario("semantic-search", {"input": "hide some words and predict them"}, '[data-testid="stDataFrame"]',
+             "|", "text", "how alike are two vectors"),
     Scenario("masked-image", {"image": "3"}, '[data-testid="stMetric"]', "error", "number", "7"),
     Scenario("song-styles", {"clip": "2"}, '[data-testid="stMarkdown"]', "landed in", "number", "5"),
     Scenario("few-label-sentiment", {"input": "The lecture was long but surprisingly fun."},
@@ -185,19 +185,31 @@ SCENARIOS = [
 BY_ID = {s.demo: s for s in SCENARIOS}
 
 # "Running" is signalled by Streamlit's status widget; elements from the previous run are marked stale.
+# An element's answer text: its visible text, or for a dataframe (drawn on a canvas) the cells of
+# the accessible grid that Streamlit's data grid keeps in the DOM.
+_TEXT_OF = """const textOf = (e) => {
+    const cells = Array.from(e.querySelectorAll('[role=gridcell]')).map(c => c.innerText);
+    return cells.length ? cells.join('|') : e.innerText;
+  };"""
+# "Running" is signalled by Streamlit's status widget; elements from the previous run are marked stale.
 _IDLE_JS = """(args) => {
   const [selector, needle] = args;
-  if (document.querySelector('[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"], '
-      + '[data-testid="stStatusWidgetRunningManIcon"]')) return false;
+  """ + _TEXT_OF + """
+  if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]'))
+    return false;
+  const crash = document.querySelector('[data-testid="stException"]');
+  if (crash || document.body.innerText.includes('This app has encountered an error'))
+    return 'error: ' + (crash ? crash.innerText.slice(0, 200) : 'This app has encountered an error');
   if (document.querySelector('[data-stale="true"]')) return false;
-  const hits = Array.from(document.querySelectorAll(selector)).filter(e => e.innerText.includes(needle));
-  return hits.length > 0;
+  return Array.from(document.querySelectorAll(selector)).some(e => textOf(e).includes(needle)) ? 'ok' : false;
 }"""
-_ERRORS_JS = """() => Array.from(document.querySelectorAll('[data-testid="stException"], [data-testid="stAlertContentError"]'))
-  .map(e => e.innerText.slice(0, 300))"""
+_ERRORS_JS = """() => Array.from(document.querySelectorAll('[data-testid="stException"], [data-testid="stAlertContentError"], '
+  + '[data-testid="stAlertContainer"]')).map(e => e.innerText.slice(0, 300))
+  .filter(t => /error|exception|not found|could not/i.test(t))"""
 _ANSWER_JS = """(args) => {
   const [selector, needle] = args;
-  return Array.from(document.querySelectorAll(selector)).map(e => e.innerText).filter(t => t.includes(needle)).join('\\n');
+  """ + _TEXT_OF + """
+  return Array.from(document.querySelectorAll(selector)).map(textOf).filter(t => t.includes(needle)).join('\\n');
 }"""
 
 
@@ -206,39 +218,43 @@ def demo_url(base: str, scenario: Scenario, embed: bool = True) -> str:
     return f"{base.rstrip('/')}/{scenario.demo}?{urlencode(query)}"
 
 
-def frame_of(page):
-    """The embedded demo's frame when ``page`` is a term page with an iframe, else the page itself."""
-    return page
+def wait_answer(page, scenario: Scenario, timeout_ms: float = 60_000, previous: str | None = None) -> str:
+    """Wait until ``page`` (or a frame) is idle and shows its answer, held still for 300 ms; return its text.
+
+    With ``previous``, wait for an answer that differs from it. Raises RuntimeError on an error box.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    page.wait_for_timeout(150)  # let a rerun that was just triggered mark the old elements stale
+    while True:
+        remaining = max(1.0, (deadline - time.monotonic()) * 1000)
+        state = page.wait_for_function(_IDLE_JS, arg=[scenario.answer, scenario.answer_contains],
+                                       timeout=remaining, polling=100).json_value()
+        errors = [state] if state != "ok" else page.evaluate(_ERRORS_JS)
+        if errors:
+            raise RuntimeError(f"{scenario.demo}: the page shows an error: {errors[0]}")
+        text = page.evaluate(_ANSWER_JS, [scenario.answer, scenario.answer_contains])
+        page.wait_for_timeout(300)
+        again = page.evaluate(_ANSWER_JS, [scenario.answer, scenario.answer_contains])
+        if again == text and page.evaluate(_IDLE_JS, [scenario.answer, scenario.answer_contains]) == "ok" \
+                and (previous is None or text != previous):
+            return text
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{scenario.demo}: no new answer within {timeout_ms / 1000:.0f} s")
 
 
-def wait_answer(page, scenario: Scenario, timeout_ms: float = 60_000) -> str:
-    """Wait until the page is idle and shows its answer; return the answer text. Raises on an error box."""
-    # a first short wait lets a rerun that was just triggered mark the old elements stale
-    page.wait_for_timeout(150)
-    page.wait_for_function(_IDLE_JS, arg=[scenario.answer, scenario.answer_contains], timeout=timeout_ms,
-                           polling=100)
-    errors = page.evaluate(_ERRORS_JS)
-    if errors:
-        raise RuntimeError(f"{scenario.demo}: the page shows an error: {errors[0]}")
-    return page.evaluate(_ANSWER_JS, [scenario.answer, scenario.answer_contains])
-
-
-def change_input(page, scenario: Scenario) -> None:
+def change_input(page, scenario: Scenario, timeout_ms: float = 60_000) -> None:
     """Change one input the way a learner would (type and press Enter, or step a number)."""
     if scenario.change == "text":
-        box = page.locator('[data-testid="stTextInput"] input').first
-        box.fill(scenario.change_value)
-        box.press("Enter")
+        selector, key = '[data-testid="stTextInput"] input', "Enter"
     elif scenario.change == "textarea":
-        box = page.locator('[data-testid="stTextArea"] textarea').first
-        box.fill(scenario.change_value)
-        box.press("Control+Enter")
+        selector, key = '[data-testid="stTextArea"] textarea', "Control+Enter"
     elif scenario.change == "number":
-        box = page.locator('[data-testid="stNumberInput"] input').first
-        box.fill(scenario.change_value)
-        box.press("Enter")
+        selector, key = '[data-testid="stNumberInput"] input', "Enter"
     else:
         raise ValueError(f"unknown change kind {scenario.change!r}")
+    box = page.locator(selector).first
+    box.fill(scenario.change_value, timeout=timeout_ms)
+    box.press(key, timeout=timeout_ms)
 
 
 # ----------------------------------------------------------------------------- the load run
@@ -287,7 +303,7 @@ async def _session(context, base: str, index: int, deadline: float, results: Res
                 if time.monotonic() >= deadline:
                     break
                 started = time.monotonic()
-                await _change_input_async(page, scenario)
+                await _change_input_async(page, scenario, timeout_ms)
                 second = await _wait_answer_async(page, scenario, timeout_ms, previous=first)
                 results.after_change.append(time.monotonic() - started)
                 results.record_answer(scenario.demo, "changed", second)
@@ -295,7 +311,7 @@ async def _session(context, base: str, index: int, deadline: float, results: Res
                     results.sessions += 1
             except Exception as err:  # a timeout or an error box: counted, and the session goes on
                 with results.lock:
-                    results.errors.append(f"session {index} {scenario.demo}: {type(err).__name__}: {str(err)[:200]}")
+                    results.errors.append(f"session {index} {scenario.demo}: {type(err).__name__}: {str(err)[:600]}")
                 await asyncio.sleep(0.5)
     finally:
         await page.close()
@@ -306,12 +322,18 @@ async def _wait_answer_async(page, scenario: Scenario, timeout_ms: float, previo
     await page.wait_for_timeout(150)
     while True:
         remaining = max(1.0, (deadline - time.monotonic()) * 1000)
-        await page.wait_for_function(_IDLE_JS, arg=[scenario.answer, scenario.answer_contains], timeout=remaining,
-                                     polling=100)
-        errors = await page.evaluate(_ERRORS_JS)
+        handle = await page.wait_for_function(_IDLE_JS, arg=[scenario.answer, scenario.answer_contains],
+                                              timeout=remaining, polling=100)
+        state = await handle.json_value()
+        errors = [state] if state != "ok" else await page.evaluate(_ERRORS_JS)
         if errors:
             raise RuntimeError(f"the page shows an error: {errors[0]}")
         text = await page.evaluate(_ANSWER_JS, [scenario.answer, scenario.answer_contains])
+        await page.wait_for_timeout(300)  # elements of one run arrive one by one: read until it holds still
+        again = await page.evaluate(_ANSWER_JS, [scenario.answer, scenario.answer_contains])
+        still_idle = await page.evaluate(_IDLE_JS, [scenario.answer, scenario.answer_contains])
+        if again != text or still_idle != "ok":
+            continue
         if previous is None or text != previous:
             return text
         if time.monotonic() > deadline:
@@ -319,15 +341,15 @@ async def _wait_answer_async(page, scenario: Scenario, timeout_ms: float, previo
         await page.wait_for_timeout(100)
 
 
-async def _change_input_async(page, scenario: Scenario) -> None:
+async def _change_input_async(page, scenario: Scenario, timeout_ms: float = 90_000) -> None:
     selector, key = {
         "text": ('[data-testid="stTextInput"] input', "Enter"),
         "textarea": ('[data-testid="stTextArea"] textarea', "Control+Enter"),
         "number": ('[data-testid="stNumberInput"] input', "Enter"),
     }[scenario.change]
     box = page.locator(selector).first
-    await box.fill(scenario.change_value)
-    await box.press(key)
+    await box.fill(scenario.change_value, timeout=timeout_ms)
+    await box.press(key, timeout=timeout_ms)
 
 
 async def drive(base: str, sessions: int, seconds: float, demos: list[Scenario] | None = None,
@@ -418,6 +440,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(figures, indent=2))
         for err in results.errors[:10]:
             print("error:", err)
+        for (demo, phase), texts in sorted(results.answers.items()):
+            if len(texts) > 1:
+                print(f"different answers to the same input, {demo} ({phase}):")
+                for text in sorted(texts):
+                    print("   ", text.replace("\n", " / ")[:300])
         return 1 if results.errors or figures["nondeterministic_answers"] else 0
     finally:
         if server:

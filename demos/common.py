@@ -38,7 +38,14 @@ def truthy(value: str | None) -> bool:
 
 
 def is_embedded() -> bool:
-    """True when the URL has ``?embed=true`` (Streamlit's own flag, which we also style for)."""
+    """True when the URL has ``?embed=true`` (Streamlit's own flag, which we also style for).
+
+    Streamlit keeps ``embed`` out of ``st.query_params``; ``st.context.is_embedded``
+    reports it (Streamlit >= 1.46). Older versions pass it through the query params.
+    """
+    embedded = getattr(st.context, "is_embedded", None)
+    if embedded is not None:
+        return bool(embedded)
     return truthy(st.query_params.get("embed"))
 
 

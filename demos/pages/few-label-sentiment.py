@@ -74,7 +74,8 @@ with common.guard():
     rows = [{"labels": r["labels"], "accuracy": r[key], "classifier": name} for r in curve
             for key, name in (("sentence_embeddings_accuracy", "sentence embeddings"),
                               ("bag_of_words_accuracy", "bag of words"))]
-    st.vega_lite_chart({"values": rows}, {
+    st.vega_lite_chart(spec={
+        "data": {"values": rows},
         "mark": {"type": "line", "point": True},
         "encoding": {
             "x": {"field": "labels", "type": "quantitative", "scale": {"type": "log", "base": 2},

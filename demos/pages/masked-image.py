@@ -20,29 +20,48 @@ DEFAULT_MASK = mi.format_patches(mi.random_hidden(mi.EXAMPLE_SEED)[0])
 
 
 @st.cache_resource(show_spinner=False)
-def load_model(budget: str, _progress=None) -> mi.TrainedMAE:
-    """One trained MAE per process, shared by every session (trained on first use, then read from the cache)."""
-    return mi.load_or_train(mi.MaskedImageConfig.for_budget(budget), progress=_progress)
+def load_model(budget: str) -> mi.TrainedMAE:
+    """One trained MAE per process, shared by every session."""
+    return mi.load_or_train(mi.MaskedImageConfig.for_budget(budget))
+
+
+def prepared_model() -> mi.TrainedMAE:
+    """Train (or read from the cache dir) with a progress bar, then hand out the shared model.
+
+    The bar is drawn here, not in ``load_model``: Streamlit replays what a
+    cached function draws, so a cached function must not draw. After the first
+    time in a process ``load_or_train`` returns at once and no bar appears.
+    """
+    budget = runtime.training_budget()
+    with common.progress_bar("Preparing the masked autoencoder (first use only)") as progress:
+        mi.load_or_train(mi.MaskedImageConfig.for_budget(budget), progress=progress)
+    return load_model(budget)
 
 
 def canonical_mask(text: str) -> str:
     return mi.format_patches(mi.parse_patches(text))
 
 
-def cell_key(i: int) -> str:
-    return f"patch-{i}"
+def row_key(r: int) -> str:
+    return f"patch-row-{r}"
+
+
+def rows_of(hidden: np.ndarray) -> list[list[int]]:
+    """The hidden patch numbers of each grid row (what each row's toggle buttons show as selected)."""
+    return [[i for i in range(r * SIDE, (r + 1) * SIDE) if hidden[i]] for r in range(SIDE)]
 
 
 def set_mask(text: str) -> None:
-    """Make ``text`` the current mask: URL, session state and the 16 checkboxes."""
+    """Make ``text`` the current mask: URL, session state and the patch grid."""
     common.set_param("mask", text, DEFAULT_MASK)
-    hidden = mi.parse_patches(text)
-    for i in range(mi.NUM_PATCHES):
-        st.session_state[cell_key(i)] = bool(hidden[i])
+    for r, selected in enumerate(rows_of(mi.parse_patches(text))):
+        st.session_state[row_key(r)] = selected
 
 
-def cells_changed() -> None:
-    hidden = np.array([st.session_state.get(cell_key(i), False) for i in range(mi.NUM_PATCHES)])
+def grid_changed() -> None:
+    hidden = np.zeros(mi.NUM_PATCHES, dtype=bool)
+    for r in range(SIDE):
+        hidden[list(st.session_state.get(row_key(r)) or [])] = True
     common.set_param("mask", mi.format_patches(hidden), DEFAULT_MASK)
 
 
@@ -58,51 +77,45 @@ common.bootstrap_note()
 n_images = len(mi.load_split().test_x)
 mask_text = common.param("mask", DEFAULT_MASK, canonical_mask)
 common.param("image", mi.EXAMPLE_IMAGE, common.parse_int(0, n_images - 1))
-hidden = mi.parse_patches(mask_text)
-for i in range(mi.NUM_PATCHES):  # checkboxes follow the mask (from the URL on the first run)
-    st.session_state.setdefault(cell_key(i), bool(hidden[i]))
+for r, selected in enumerate(rows_of(mi.parse_patches(mask_text))):  # the grid follows the mask (URL first)
+    st.session_state.setdefault(row_key(r), selected)
 
 with common.guard():
-    with common.progress_bar("Preparing the masked autoencoder (first use only)") as progress:
-        trained = load_model(runtime.training_budget(), progress)
-
-    controls, pictures = st.columns([2, 5], gap="medium")
-    with controls:
-        st.number_input("Held-out digit", min_value=0, max_value=n_images - 1, step=1, key="image",
-                        on_change=common.sync_param, args=("image", mi.EXAMPLE_IMAGE),
-                        help=f"One of the {n_images} digits the model never saw while training.")
-        st.markdown("**Patches to hide**")
-        for r in range(SIDE):
-            cols = st.columns(SIDE, gap="small")
-            for c in range(SIDE):
-                i = r * SIDE + c
-                cols[c].checkbox(f"{i}", key=cell_key(i), on_change=cells_changed,
-                                 help=f"patch {i}: row {r + 1}, column {c + 1}")
-        b1, b2 = st.columns(2)
-        b1.button("Random half", on_click=random_mask, icon=":material/casino:", width="stretch")
-        b2.button("Show all", on_click=set_mask, args=("",), icon=":material/visibility:", width="stretch")
-
+    trained = prepared_model()
     image_index = int(st.session_state["image"])
     hidden = mi.parse_patches(st.session_state["mask"])
     views = mi.example_images(trained, image_index, hidden, scale=16)
-    with pictures:
-        cols = st.columns(4)
-        for col, (name, caption) in zip(cols, (("original", "Original"), ("masked", "What the model sees"),
-                                               ("reconstruction", "MAE reconstruction"),
-                                               ("mean_fill", "Mean-fill baseline"))):
-            col.image(views[name], caption=caption, width="stretch")
-        image = mi.load_split().test_x[image_index]
-        if hidden.any():
-            mae_err = mi.hidden_error(image[None], trained.reconstruct(image, hidden)[None], hidden[None])
-            base_err = mi.hidden_error(image[None], trained.mean_fill(image, hidden)[None], hidden[None])
-            m1, m2 = st.columns(2)
-            m1.metric("MAE error on hidden pixels", f"{mae_err:.3f}", delta=f"{mae_err - base_err:+.3f} vs mean-fill",
-                      delta_color="inverse")
-            m2.metric("Mean-fill error", f"{base_err:.3f}")
-        else:
-            st.info("Nothing is hidden: tick some patches (or press **Random half**) to see the model guess them.")
-        st.caption(f"{int(hidden.sum())} of {mi.NUM_PATCHES} patches hidden. Orange frames mark the patches "
-                   "that were filled in.")
+    for col, (name, caption) in zip(st.columns(4), (("original", "Original"), ("masked", "What the model sees"),
+                                                     ("reconstruction", "MAE reconstruction"),
+                                                     ("mean_fill", "Mean-fill baseline"))):
+        col.image(views[name], caption=caption, width="stretch")
+    st.caption(f"{int(hidden.sum())} of {mi.NUM_PATCHES} patches hidden (blue). Orange frames mark the patches "
+               "each method filled in.")
+
+    grid, side = st.columns([3, 2], gap="large")
+    with grid:
+        st.markdown("**Patches to hide** (click to toggle; numbered row by row)")
+        for r in range(SIDE):
+            st.segmented_control(f"Row {r + 1}", list(range(r * SIDE, (r + 1) * SIDE)), selection_mode="multi",
+                                 key=row_key(r), on_change=grid_changed, label_visibility="collapsed",
+                                 width="stretch")
+    with side:
+        st.number_input("Held-out digit", min_value=0, max_value=n_images - 1, step=1, key="image",
+                        on_change=common.sync_param, args=("image", mi.EXAMPLE_IMAGE),
+                        help=f"One of the {n_images} digits the model never saw while training.")
+        st.button("Hide a random half", on_click=random_mask, icon=":material/casino:", width="stretch")
+        st.button("Show everything", on_click=set_mask, args=("",), icon=":material/visibility:", width="stretch")
+
+    image = mi.load_split().test_x[image_index]
+    if hidden.any():
+        mae_err = mi.hidden_error(image[None], trained.reconstruct(image, hidden)[None], hidden[None])
+        base_err = mi.hidden_error(image[None], trained.mean_fill(image, hidden)[None], hidden[None])
+        m1, m2 = st.columns(2)
+        m1.metric("MAE error on hidden pixels", f"{mae_err:.3f}", delta=f"{mae_err - base_err:+.3f} vs mean-fill",
+                  delta_color="inverse")
+        m2.metric("Mean-fill error", f"{base_err:.3f}")
+    else:
+        st.info("Nothing is hidden: pick some patches (or **Hide a random half**) to see the model guess them.")
 
     m = trained.metrics
     st.subheader("How good is it, on every held-out digit?")
@@ -112,11 +125,22 @@ with common.guard():
     probe = m["probe"]
     st.write("**Are the learned features useful?** A logistic regression gets a few labelled digits, either as "
              "the frozen encoder's features or as raw pixels, and is scored on the held-out digits:")
-    st.bar_chart(
-        {"labels": [f"{p['labels']} labels ({p['fraction_of_labels']:.0%})" for p in probe] * 2,
-         "accuracy": [p["mae_features_accuracy"] for p in probe] + [p["raw_pixels_accuracy"] for p in probe],
-         "features": ["MAE encoder"] * len(probe) + ["raw pixels"] * len(probe)},
-        x="labels", y="accuracy", color="features", stack=False, height=260)
+    names = [f"{p['labels']} ({p['fraction_of_labels']:.0%})" for p in probe]
+    rows = [{"labels": name, "accuracy": p[key], "features": label} for name, p in zip(names, probe)
+            for key, label in (("mae_features_accuracy", "MAE encoder"), ("raw_pixels_accuracy", "raw pixels"))]
+    st.vega_lite_chart(spec={
+        "data": {"values": rows},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "x": {"field": "labels", "type": "ordinal", "sort": names,
+                  "axis": {"labelAngle": 0, "title": "labelled training digits"}},
+            "xOffset": {"field": "features"},
+            "y": {"field": "accuracy", "type": "quantitative", "scale": {"domain": [0, 1]},
+                  "axis": {"format": ".0%", "title": "held-out accuracy"}},
+            "color": {"field": "features", "type": "nominal", "title": None},
+        },
+        "height": 220,
+    }, width="stretch")
     best = max(probe, key=lambda p: p["mae_features_accuracy"] - p["raw_pixels_accuracy"])
     if best["mae_features_accuracy"] > best["raw_pixels_accuracy"]:
         st.caption(f"The encoder's features help most with {best['labels']} labels; with many labels, 64 raw "

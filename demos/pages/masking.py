@@ -36,13 +36,58 @@ DEFAULT_RATE = 0.15
 LIVE_STEPS = (50, 100, 200, 300, 500, 1000)
 ATTENTION_TOKENS = 40  # a heatmap wider than this is unreadable in an iframe
 
+# ---------------------------------------------------------------------- this page's inputs
+# demos/common.py keeps input ``name`` in st.session_state[name]; every page of the app shares that
+# session state, so on a page switch one page's ``input`` (or an out-of-range ``k``) would land in the
+# next page. These wrappers keep the same URL names and parsing, under page-scoped session keys.
+
+PAGE = "masking"
+
+
+def skey(name: str) -> str:
+    """This page's session-state key for input or widget ``name``."""
+    return f"{PAGE}:{name}"
+
+
+def param(name: str, default, parse=str):
+    """``common.param`` under this page's session key: the URL's ``?name=`` on first run, else the widget's value."""
+    if skey(name) not in st.session_state:
+        value = default
+        raw = st.query_params.get(name)
+        if raw is not None:
+            try:
+                value = parse(raw)
+            except (InputError, ValueError) as err:
+                st.error(f"The link's `{name}` parameter was not used: {err}", icon=":material/error:")
+        st.session_state[skey(name)] = value
+    return st.session_state[skey(name)]
+
+
+def sync(name: str, default=None, fmt=str) -> None:
+    """Widget callback: write the value back to ``?name=`` (dropped when it equals the default)."""
+    value = st.session_state.get(skey(name))
+    if value is None or value == default:
+        if name in st.query_params:
+            del st.query_params[name]
+    else:
+        st.query_params[name] = fmt(value)
+
+
+def set_param(name: str, value, default=None, fmt=str) -> None:
+    """Change an input from code (a button's callback), keeping the URL in step."""
+    st.session_state[skey(name)] = value
+    sync(name, default, fmt)
+
+
 # ---------------------------------------------------------------------- input checks
 # next-word.py and semantic-search.py check text the same way (demos/common.py has no text check yet).
 
 MAX_CHARS = 2_000  # a demo input is a sentence or a paragraph; more is a paste gone wrong
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 control characters (tab and newlines are fine) and the bidi overrides that can make text read
+# differently from what the model sees; zero-width joiners stay allowed (emoji sequences use them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MASK_RE = re.compile(r"\[\s*mask\s*\]", re.IGNORECASE)
-_WORD_RE = re.compile(r"\[MASK\]|[^\W_]+(?:['’-][^\W_]+)*")
+_WORD_RE = re.compile(r"\[\s*mask\s*\]|[^\W_]+(?:['’-][^\W_]+)*", re.IGNORECASE)
 
 
 def check_text(text: str, *, what: str, need_mask: bool, max_chars: int = MAX_CHARS) -> str:
@@ -82,8 +127,9 @@ def show_notices(notices) -> None:
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, word) for every word and [MASK] of ``text``."""
-    return [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
+    """(start, end, word) for every word and [MASK] of ``text`` (every spelling of [MASK] reads as ``MASK``)."""
+    return [(m.start(), m.end(), MASK if _MASK_RE.fullmatch(m.group()) else m.group())
+            for m in _WORD_RE.finditer(text)]
 
 
 def parse_rate(text: str) -> float:
@@ -104,6 +150,17 @@ def masked_model():
     return infer.get_model("masked")
 
 
+def model_note() -> str:
+    """One line about the model that answered: its size and how it was trained (from its checkpoint)."""
+    lm = masked_model()
+    config, meta = lm.model.config, lm.checkpoint.meta or {}
+    size = sum(p.numel() for p in lm.model.parameters()) / 1e6
+    made = f", trained for {meta['steps']:,} steps" if isinstance(meta.get("steps"), int) else ""
+    command = f" by `{meta['command']}`" if meta.get("command") else ""
+    return (f"Model: {config.n_layers} layers, {config.d_model} numbers per token, {size:.1f} M parameters"
+            f"{made}{command}.")
+
+
 def predict(text: str, k: int):
     """(model, unigram baseline) predictions for every [MASK] of ``text``."""
     with st.spinner("Loading the masked language model (first use only)…"):
@@ -115,9 +172,9 @@ def predict(text: str, k: int):
 
 EXPLANATION = (
     "A **masked language model** learns by hiding about 15% of the words of a text behind `[MASK]` and guessing "
-    "them from the words on **both** sides, as BERT does. The text is first cut into tokens; a small transformer "
-    "(4 layers, about 5 million parameters, trained on a CPU by this project) reads them all at once through "
-    "attention and outputs a probability for every entry of its vocabulary. The **unigram baseline** ignores the "
+    "them from the words on **both** sides, as BERT does. The text is first cut into tokens; a small transformer, "
+    "trained on a CPU by this project's own code, reads them all at once through attention and outputs a "
+    "probability for every entry of its vocabulary. The **unigram baseline** ignores the "
     "context and always guesses the most frequent words: whatever the model does better than that, it learned "
     "from context. Nobody labelled anything: the text is its own supervision, which is what makes this "
     "self-supervised learning."
@@ -156,27 +213,27 @@ def toggle_word() -> None:
     ``hidden_words`` lists, for each [MASK] of the text in order, the word it hid (None for a [MASK] the
     learner typed, which is filled with the model's first guess instead).
     """
-    index = st.session_state.get("pick")
-    st.session_state["pick"] = None
-    text = st.session_state.get("input") or ""
+    index = st.session_state.get(skey("pick"))
+    st.session_state[skey("pick")] = None
+    text = st.session_state.get(skey("input")) or ""
     spans = word_spans(text)
     if index is None or not 0 <= index < len(spans):
         return
     masks_before = sum(1 for s in spans[:index] if s[2] == MASK)
     n_masks = sum(1 for s in spans if s[2] == MASK)
-    hidden: list = st.session_state.get("hidden_words") or []
+    hidden: list = st.session_state.get(skey("hidden_words")) or []
     if len(hidden) != n_masks:  # the text was edited by hand: forget what we knew
         hidden = [None] * n_masks
     start, end, word = spans[index]
     if word == MASK:
         original = hidden.pop(masks_before)
-        guesses = st.session_state.get("last_guesses") or []
+        guesses = st.session_state.get(skey("last_guesses")) or []
         replacement = original or (guesses[masks_before] if masks_before < len(guesses) else "word")
     else:
         hidden.insert(masks_before, word)
         replacement = MASK
-    st.session_state["hidden_words"] = hidden
-    common.set_param("input", text[:start] + replacement + text[end:], DEFAULT_TEXT)
+    st.session_state[skey("hidden_words")] = hidden
+    set_param("input", text[:start] + replacement + text[end:], DEFAULT_TEXT)
 
 
 def fill_tab(text: str, k: int) -> None:
@@ -187,7 +244,7 @@ def fill_tab(text: str, k: int) -> None:
             n += word == MASK
             labels.append(f"[MASK {n}]" if word == MASK and text.count(MASK) > 1 else word)
         st.pills("Click a word to hide it behind [MASK]; click a [MASK] to fill it back in",
-                 options=list(range(len(spans))), format_func=lambda i: labels[i], key="pick",
+                 options=list(range(len(spans))), format_func=lambda i: labels[i], key=skey("pick"),
                  on_change=toggle_word)
     result = None
     with common.guard():
@@ -195,7 +252,7 @@ def fill_tab(text: str, k: int) -> None:
     if result is None:
         return
     model_preds, base_preds = result
-    st.session_state["last_guesses"] = [p[0].word if p else "word" for p in model_preds]
+    st.session_state[skey("last_guesses")] = [p[0].word if p else "word" for p in model_preds]
     show_notices(model_preds.notices)
     st.markdown("**The model's best guess:** " + filled_in(text, model_preds))
     for n, (mine, base) in enumerate(zip(model_preds, base_preds), start=1):
@@ -208,14 +265,14 @@ def fill_tab(text: str, k: int) -> None:
         with right:
             st.caption("Unigram baseline (most frequent words, no context)")
             show_predictions(base, key=f"baseline-{n}")
-    st.caption("Probabilities are the model's own, over its whole vocabulary of about 8,000 pieces, so the words "
-               "shown need not add up to 100%. Only whole words are offered: one [MASK] is one token.")
+    st.caption("Probabilities are the model's own, over its whole vocabulary of word pieces, so the words shown "
+               "need not add up to 100%. Only whole words are offered: one [MASK] is one token. " + model_note())
 
 
 # ---------------------------------------------------------------------- mask at random, as BERT does
 
 def hide_at_random(text: str, rate: float, seed: int) -> tuple[str, list[str]]:
-    """``text`` with ``rate`` of its words (at least one) replaced by [MASK], chosen by ``seed``; and the hidden words."""
+    """``text`` with ``rate`` of its words (at least one) hidden behind [MASK], chosen by ``seed``; and those words."""
     spans = [s for s in word_spans(text) if s[2] != MASK]
     if not spans:
         raise InputError("There are no words to hide in this text; type a sentence or two.")
@@ -233,21 +290,21 @@ def random_tab(k: int) -> None:
         "BERT's training chooses 15% of the tokens at random; 80% of those become `[MASK]`, 10% a random word and "
         "10% stay as they are, and the model must restore the original at every chosen position. Here every chosen "
         "word becomes `[MASK]`, so you can compare what the model restores with what was there.")
-    common.param("sentence", DEFAULT_SENTENCE)
-    common.param("rate", DEFAULT_RATE, parse_rate)
-    common.param("seed", 0, common.parse_int(0, 1_000_000))
-    st.text_area("Text to mask", key="sentence", height=90, on_change=common.sync_param,
+    param("sentence", DEFAULT_SENTENCE)
+    param("rate", DEFAULT_RATE, parse_rate)
+    param("seed", 0, common.parse_int(0, 1_000_000))
+    st.text_area("Text to mask", key=skey("sentence"), height=90, on_change=sync,
                  args=("sentence", DEFAULT_SENTENCE))
     left, right = st.columns(2)
     with left:
-        rate = st.slider("Share of words hidden", 0.05, 0.5, step=0.05, key="rate", format="%.2f",
-                         on_change=common.sync_param, args=("rate", DEFAULT_RATE, lambda v: f"{v:.2f}"))
+        rate = st.slider("Share of words hidden", 0.05, 0.5, step=0.05, key=skey("rate"), format="%.2f",
+                         on_change=sync, args=("rate", DEFAULT_RATE, lambda v: f"{v:.2f}"))
     with right:
-        seed = st.number_input("Seed (the same seed hides the same words)", 0, 1_000_000, key="seed",
-                               on_change=common.sync_param, args=("seed", 0))
+        seed = st.number_input("Seed (the same seed hides the same words)", 0, 1_000_000, key=skey("seed"),
+                               on_change=sync, args=("seed", 0))
     result = None
     with common.guard():
-        sentence = check_text(st.session_state["sentence"], what="text to mask", need_mask=False)
+        sentence = check_text(st.session_state[skey("sentence")], what="text to mask", need_mask=False)
         masked, originals = hide_at_random(sentence, float(rate), int(seed))
         result = masked, originals, predict(masked, max(k, 5))
     if result is None:
@@ -269,7 +326,8 @@ def random_tab(k: int) -> None:
     near = sum(bool(r["restored"]) for r in rows)
     base_exact = sum(r["baseline's guess"] == r["hidden word"].lower() for r in rows)
     st.markdown(f"The model restored **{exact} of {len(rows)}** hidden words exactly and had **{near}** among its "
-                f"top {max(k, 5)}; the unigram baseline restored **{base_exact}**. Change the seed to hide other words.")
+                f"top {max(k, 5)}; the unigram baseline restored **{base_exact}**. "
+                "Change the seed to hide other words.")
 
 
 # ---------------------------------------------------------------------- attention
@@ -279,9 +337,9 @@ def attention_chart(maps, layer: int, head: int | None) -> tuple[pd.DataFrame, d
     labels = [f"{i:02d} {tok}" for i, tok in enumerate(maps.tokens)]
     rows = [{"token": labels[i], "reads": labels[j], "weight": float(grid[i, j])}
             for i in range(len(labels)) for j in range(len(labels))]
-    size = max(260, min(620, 22 * len(labels)))
+    cell = max(12, min(26, 520 // max(len(labels), 1)))  # square cells that fit an iframe
     spec = {
-        "width": size, "height": size,
+        "width": {"step": cell}, "height": {"step": cell},
         "mark": {"type": "rect", "tooltip": True},
         "encoding": {
             "x": {"field": "reads", "type": "ordinal", "sort": labels, "title": "reads (key)"},
@@ -305,17 +363,17 @@ def attention_tab(text: str) -> None:
     show_notices(maps.notices)
     n_layers, n_heads = maps.weights.shape[:2]
     heads = ["average"] + [str(h) for h in range(1, n_heads + 1)]
-    common.param("layer", n_layers, common.parse_int(1, n_layers))
-    common.param("head", "average", common.parse_choice(heads))
+    param("layer", n_layers, common.parse_int(1, n_layers))
+    param("head", "average", common.parse_choice(heads))
     left, right = st.columns(2)
     with left:
-        layer = st.select_slider("Layer", options=list(range(1, n_layers + 1)), key="layer",
-                                 on_change=common.sync_param, args=("layer", n_layers))
+        layer = st.select_slider("Layer", options=list(range(1, n_layers + 1)), key=skey("layer"),
+                                 on_change=sync, args=("layer", n_layers))
     with right:
-        head = st.segmented_control("Head", heads, key="head", required=True, on_change=common.sync_param,
+        head = st.segmented_control("Head", heads, key=skey("head"), required=True, on_change=sync,
                                     args=("head", "average"))
     data, spec = attention_chart(maps, int(layer) - 1, None if head in (None, "average") else int(head) - 1)
-    st.vega_lite_chart(data, spec, key="attention")
+    st.vega_lite_chart(data, spec, key="attention", width="content")
     st.caption(
         "Each row is one token of your text and shows how it spreads its attention (the row sums to 1) over the "
         "tokens it reads, in the chosen layer and head. [SEP] marks the start and the end of the text. The model "
@@ -328,19 +386,20 @@ def attention_tab(text: str) -> None:
 def live_tab(probe_default: str) -> None:
     st.markdown(
         "Train a **tiny** masked model (2 layers, 64 numbers per token) from scratch, here and now, on the "
-        f"glossary or on your own text. It starts out guessing at random: watch the {term_link('loss-function', 'loss')} "
+        "glossary or on your own text. It starts out guessing at random: watch the "
+        f"{term_link('loss-function', 'loss')} "
         "fall, and the probe sentence's guesses turn from noise into frequent words and then, with enough steps "
         "and text, into words that fit. Changing any input stops a run.")
-    source = st.radio("Learn from", ["the glossary", "my own text"], horizontal=True, key="live_source")
+    source = st.radio("Learn from", ["the glossary", "my own text"], horizontal=True, key=skey("live_source"))
     own_text = None
     if source == "my own text":
-        own_text = st.text_area("Text to learn from (a few paragraphs at least)", key="live_text", height=140)
+        own_text = st.text_area("Text to learn from (a few paragraphs at least)", key=skey("live_text"), height=140)
     left, right = st.columns(2)
     with left:
-        steps = st.select_slider("Training steps", options=list(LIVE_STEPS), value=200, key="live_steps")
+        steps = st.select_slider("Training steps", options=list(LIVE_STEPS), value=200, key=skey("live_steps"))
     with right:
-        probe = st.text_input("Probe sentence (one [MASK])", value=probe_default, key="live_probe")
-    if st.button("Train from scratch", type="primary", key="live_start", icon=":material/play_arrow:"):
+        probe = st.text_input("Probe sentence (one [MASK])", value=probe_default, key=skey("live_probe"))
+    if st.button("Train from scratch", type="primary", key=skey("live_start"), icon=":material/play_arrow:"):
         checked = None
         with common.guard():
             probe_text = check_text(probe, what="probe sentence", need_mask=True, max_chars=300)
@@ -348,9 +407,9 @@ def live_tab(probe_default: str) -> None:
                     if source == "my own text" else None)
             checked = (text, probe_text)
         if checked is not None:
-            st.session_state["live_result"] = run_live(checked[0], int(steps), checked[1])
+            st.session_state[skey("live_result")] = run_live(checked[0], int(steps), checked[1])
         return
-    result = st.session_state.get("live_result")
+    result = st.session_state.get(skey("live_result"))
     if result:
         draw_live(result, st.empty(), st.empty())
 
@@ -368,7 +427,7 @@ def run_live(text: str | None, steps: int, probe: str) -> dict:
         if report.probes:
             state["probes"][report.step] = next(iter(report.probes.values()), [])
         now = time.perf_counter()
-        if report.probes or now - last_draw[0] > 0.5:  # redrawing every step would cost more than the step
+        if report.probes or now - last_draw[0] > 1.0:  # redrawing every step would cost more than the step
             last_draw[0] = now
             progress.progress(report.step / steps, text=f"Step {report.step} of {steps} · loss {report.loss:.2f}")
             draw_live(state, chart_slot, table_slot)
@@ -401,9 +460,16 @@ def draw_live(state: dict, chart_slot, table_slot) -> None:
         for value in losses:
             smooth = value if smooth is None else 0.9 * smooth + 0.1 * value
             curve.append(smooth)
-        frame = pd.DataFrame({"step": range(1, len(losses) + 1), "loss": losses, "smoothed": curve})
-        chart_slot.line_chart(frame, x="step", y=["loss", "smoothed"], height=260,
-                              x_label="training step", y_label="loss (cross-entropy)")
+        frame = pd.DataFrame({"step": list(range(1, len(losses) + 1)) * 2, "loss": losses + curve,
+                              "curve": ["loss at each step"] * len(losses) + ["smoothed"] * len(curve)})
+        # a plain Vega-Lite spec: st.line_chart would rebuild an Altair chart at every redraw
+        chart_slot.vega_lite_chart(frame, {
+            "height": 260, "mark": {"type": "line", "tooltip": True},
+            "encoding": {"x": {"field": "step", "type": "quantitative", "title": "training step"},
+                         "y": {"field": "loss", "type": "quantitative", "title": "loss (cross-entropy)",
+                               "scale": {"zero": False}},
+                         "color": {"field": "curve", "type": "nominal", "legend": {"title": None, "orient": "top"}}},
+        }, width="stretch")
     if state.get("probes"):
         rows = []
         for step_no, preds in sorted(state["probes"].items()):
@@ -427,12 +493,12 @@ def main() -> None:
         st.title("Masking: fill in the blank")
         common.bootstrap_note()
     common.explain(EXPLANATION, TERMS)
-    common.param("input", DEFAULT_TEXT)
-    common.param("k", DEFAULT_K, common.parse_int(1, 10))
-    st.text_input("Text with one or more [MASK]", key="input", on_change=common.sync_param,
+    param("input", DEFAULT_TEXT)
+    param("k", DEFAULT_K, common.parse_int(1, 10))
+    st.text_input("Text with one or more [MASK]", key=skey("input"), on_change=sync,
                   args=("input", DEFAULT_TEXT), help="Write [MASK] where a word is missing, or click a word below.")
-    k = st.slider("Predictions per blank", 1, 10, key="k", on_change=common.sync_param, args=("k", DEFAULT_K))
-    text = st.session_state.get("input") or ""
+    k = st.slider("Predictions per blank", 1, 10, key=skey("k"), on_change=sync, args=("k", DEFAULT_K))
+    text = st.session_state.get(skey("input")) or ""
     fill, rand, attn, live = st.tabs(["Fill in the blank", "Mask at random", "Attention", "Watch it learn"])
     with fill:
         fill_tab(text, k)

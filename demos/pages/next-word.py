@@ -1,4 +1,4 @@
-"""See which word a small causal language model expects next, reshape its choices, write with it, and compare an n-gram model.
+"""See which word a small language model expects next, reshape its choices, write with it, compare an n-gram model.
 
 Query parameters (shareable, and preset by term pages): ``input`` the
 prompt, ``k`` how many candidates to show, ``temperature``, ``top_k``
@@ -30,11 +30,56 @@ POOL = 50  # the sampling distribution is shown over the 50 most likely next wor
 GENERATE_TOKENS = 30
 CHOICES = 6  # buttons for the most likely next words
 
+# ---------------------------------------------------------------------- this page's inputs
+# demos/common.py keeps input ``name`` in st.session_state[name]; every page of the app shares that
+# session state, so on a page switch one page's ``input`` (or an out-of-range ``k``) would land in the
+# next page. These wrappers keep the same URL names and parsing, under page-scoped session keys.
+
+PAGE = "next-word"
+
+
+def skey(name: str) -> str:
+    """This page's session-state key for input or widget ``name``."""
+    return f"{PAGE}:{name}"
+
+
+def param(name: str, default, parse=str):
+    """``common.param`` under this page's session key: the URL's ``?name=`` on first run, else the widget's value."""
+    if skey(name) not in st.session_state:
+        value = default
+        raw = st.query_params.get(name)
+        if raw is not None:
+            try:
+                value = parse(raw)
+            except (InputError, ValueError) as err:
+                st.error(f"The link's `{name}` parameter was not used: {err}", icon=":material/error:")
+        st.session_state[skey(name)] = value
+    return st.session_state[skey(name)]
+
+
+def sync(name: str, default=None, fmt=str) -> None:
+    """Widget callback: write the value back to ``?name=`` (dropped when it equals the default)."""
+    value = st.session_state.get(skey(name))
+    if value is None or value == default:
+        if name in st.query_params:
+            del st.query_params[name]
+    else:
+        st.query_params[name] = fmt(value)
+
+
+def set_param(name: str, value, default=None, fmt=str) -> None:
+    """Change an input from code (a button's callback), keeping the URL in step."""
+    st.session_state[skey(name)] = value
+    sync(name, default, fmt)
+
+
 # ---------------------------------------------------------------------- input checks
 # masking.py and semantic-search.py check text the same way (demos/common.py has no text check yet).
 
 MAX_CHARS = 2_000  # a prompt is a sentence or a paragraph; more is a paste gone wrong
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 control characters (tab and newlines are fine) and the bidi overrides that can make text read
+# differently from what the model sees; zero-width joiners stay allowed (emoji sequences use them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def check_prompt(text: str) -> str:
@@ -88,6 +133,17 @@ def causal_model():
     return infer.get_model("next-word")
 
 
+def model_note() -> str:
+    """One line about the model that answered: its size and how it was trained (from its checkpoint)."""
+    lm = causal_model()
+    config, meta = lm.model.config, lm.checkpoint.meta or {}
+    size = sum(p.numel() for p in lm.model.parameters()) / 1e6
+    made = f", trained for {meta['steps']:,} steps" if isinstance(meta.get("steps"), int) else ""
+    command = f" by `{meta['command']}`" if meta.get("command") else ""
+    return (f"Model: {config.n_layers} layers, {config.d_model} numbers per token, {size:.1f} M parameters"
+            f"{made}{command}.")
+
+
 @st.cache_resource(show_spinner=False)
 def ngram_model():
     """The Kneser-Ney trigram (built from the training corpus on first use, then cached on disk)."""
@@ -99,8 +155,8 @@ def ngram_model():
 def reshape(preds, temperature: float, top_k: int, top_p: float) -> list[float]:
     """The chance each candidate is sampled once temperature, top-k and top-p are applied.
 
-    Works over the candidate words (the ``POOL`` most likely), which hold nearly all the
-    probability for a trained model; the model's own sampler does the same over tokens.
+    Works over the candidate words (the ``POOL`` most likely): words outside them, which share
+    what probability is left, are not shown. The model's own sampler does the same over tokens.
     """
     probs = [max(p.prob, 1e-12) for p in preds]
     if not probs:
@@ -134,8 +190,8 @@ def sample_word(preds, weights: list[float], seed: int, step: int) -> str:
 EXPLANATION = (
     "**Next-word prediction** is the pretext task of GPT-style language models: read the text so far, output a "
     "probability for every possible next token, and learn from the word that actually came next. No labels are "
-    "needed, so any text is training data. This model is a small transformer (4 layers, about 5 million "
-    "parameters) trained on a CPU by this project. Next to it, an **n-gram model** (a Kneser-Ney trigram) "
+    "needed, so any text is training data. This model is a small transformer trained on a CPU by this project's "
+    "own code. Next to it, an **n-gram model** (a Kneser-Ney trigram) "
     "predicts from the last two tokens only, from counts over the same text. To write, a model **samples** a "
     "word and repeats: the temperature sharpens (below 1) or flattens (above 1) the distribution, top-k keeps "
     "only the k most likely words, and top-p the smallest set of words whose probabilities add up to p. "
@@ -146,57 +202,71 @@ TERMS = ["next-word-prediction", "language-model", "gpt", "n-gram-model", "perpl
 
 
 def bars(preds, weights: list[float], k: int) -> pd.DataFrame:
-    return pd.DataFrame({"word": [p.word for p in preds[:k]], "model probability": [p.prob for p in preds[:k]],
-                         "chance when sampling": weights[:k]})
+    return pd.DataFrame({"word": [p.word for p in preds[:k]], "probability": [p.prob for p in preds[:k]],
+                         "if sampled": weights[:k]})
 
 
 def show_bars(frame: pd.DataFrame, key: str) -> None:
     st.dataframe(frame, hide_index=True, key=key, column_config={
-        "model probability": st.column_config.ProgressColumn("model probability", format="percent",
-                                                             min_value=0.0, max_value=1.0),
-        "chance when sampling": st.column_config.ProgressColumn(
-            "chance when sampling", format="percent", min_value=0.0, max_value=1.0,
-            help=f"after temperature, top-k and top-p, among the {POOL} most likely words"),
+        "word": st.column_config.TextColumn("word", width="small"),
+        "probability": st.column_config.ProgressColumn(
+            "probability", format="percent", min_value=0.0, max_value=1.0,
+            help="the model's probability that this word comes next"),
+        "if sampled": st.column_config.ProgressColumn(
+            "if sampled", format="percent", min_value=0.0, max_value=1.0,
+            help=f"the chance of drawing this word after temperature, top-k and top-p, among the {POOL} most "
+                 "likely words"),
     })
 
 
-def pick(word: str) -> None:
-    """Button callback: add ``word`` to the prompt (and the URL), remembering the old prompt for undo."""
-    prompt = st.session_state.get("input") or ""
-    st.session_state.setdefault("history", []).append(prompt)
-    common.set_param("input", infer.append_word(prompt, word), DEFAULT_PROMPT)
+def percent(p: float) -> str:
+    return f"{p:.0%}" if p >= 0.095 else (f"{p:.1%}" if p >= 0.001 else "<0.1%")
+
+
+def pick(word: str | None = None) -> None:
+    """Callback: add ``word`` (or the chosen pill's word) to the prompt and the URL; remember the old prompt."""
+    if word is None:
+        choice = st.session_state.get(skey("choice"))
+        st.session_state[skey("choice")] = None
+        words = st.session_state.get(skey("candidates")) or []
+        if choice is None or not 0 <= choice < len(words):
+            return
+        word = words[choice]
+    prompt = st.session_state.get(skey("input")) or ""
+    st.session_state.setdefault(skey("history"), []).append(prompt)
+    set_param("input", infer.append_word(prompt, word), DEFAULT_PROMPT)
 
 
 def undo() -> None:
-    history = st.session_state.get("history") or []
+    history = st.session_state.get(skey("history")) or []
     if history:
-        common.set_param("input", history.pop(), DEFAULT_PROMPT)
+        set_param("input", history.pop(), DEFAULT_PROMPT)
 
 
 def controls() -> dict:
-    common.param("temperature", DEFAULTS["temperature"], parse_float(0.0, 2.0))
-    common.param("top_k", DEFAULTS["top_k"], common.parse_int(0, POOL))
-    common.param("top_p", DEFAULTS["top_p"], parse_float(0.05, 1.0))
-    common.param("seed", DEFAULTS["seed"], common.parse_int(0, 1_000_000))
-    common.param("k", DEFAULTS["k"], common.parse_int(3, 20))
+    param("temperature", DEFAULTS["temperature"], parse_float(0.0, 2.0))
+    param("top_k", DEFAULTS["top_k"], common.parse_int(0, POOL))
+    param("top_p", DEFAULTS["top_p"], parse_float(0.05, 1.0))
+    param("seed", DEFAULTS["seed"], common.parse_int(0, 1_000_000))
+    param("k", DEFAULTS["k"], common.parse_int(3, 20))
     float_fmt = "{:.2f}".format
     c1, c2, c3, c4, c5 = st.columns(5)
     with c1:
-        st.slider("Temperature", 0.0, 2.0, step=0.05, key="temperature", on_change=common.sync_param,
+        st.slider("Temperature", 0.0, 2.0, step=0.05, key=skey("temperature"), on_change=sync,
                   args=("temperature", DEFAULTS["temperature"], float_fmt),
                   help="0 always takes the most likely word; 1 samples from the model as it is.")
     with c2:
-        st.slider("Top-k", 0, POOL, key="top_k", on_change=common.sync_param, args=("top_k", DEFAULTS["top_k"]),
+        st.slider("Top-k", 0, POOL, key=skey("top_k"), on_change=sync, args=("top_k", DEFAULTS["top_k"]),
                   help="Keep only the k most likely words; 0 means no limit.")
     with c3:
-        st.slider("Top-p", 0.05, 1.0, step=0.05, key="top_p", on_change=common.sync_param,
+        st.slider("Top-p", 0.05, 1.0, step=0.05, key=skey("top_p"), on_change=sync,
                   args=("top_p", DEFAULTS["top_p"], float_fmt), help="1 keeps every word.")
     with c4:
-        st.number_input("Seed", 0, 1_000_000, key="seed", on_change=common.sync_param,
+        st.number_input("Seed", 0, 1_000_000, key=skey("seed"), on_change=sync,
                         args=("seed", DEFAULTS["seed"]))
     with c5:
-        st.slider("Words shown", 3, 20, key="k", on_change=common.sync_param, args=("k", DEFAULTS["k"]))
-    return {name: st.session_state[name] for name in DEFAULTS}
+        st.slider("Words shown", 3, 20, key=skey("k"), on_change=sync, args=("k", DEFAULTS["k"]))
+    return {name: st.session_state[skey(name)] for name in DEFAULTS}
 
 
 def main() -> None:
@@ -205,15 +275,15 @@ def main() -> None:
         st.title("Next-word prediction")
         common.bootstrap_note()
     common.explain(EXPLANATION, TERMS)
-    common.param("input", DEFAULT_PROMPT)
-    st.text_area("Prompt", key="input", height=80, on_change=common.sync_param, args=("input", DEFAULT_PROMPT),
+    param("input", DEFAULT_PROMPT)
+    st.text_area("Prompt", key=skey("input"), height=80, on_change=sync, args=("input", DEFAULT_PROMPT),
                  help="The text so far; the models predict the word that comes next.")
     settings = controls()
     temperature, top_k, top_p = float(settings["temperature"]), int(settings["top_k"]), float(settings["top_p"])
 
     found = None
     with common.guard():
-        text = check_prompt(st.session_state.get("input") or "")
+        text = check_prompt(st.session_state.get(skey("input")) or "")
         with st.spinner("Loading the next-word model and the n-gram baseline (first use only)…"):
             causal_model()
             ngram_model()
@@ -232,22 +302,24 @@ def main() -> None:
         st.subheader("Kneser-Ney trigram")
         st.caption("Reads only the last two tokens.")
         show_bars(bars(theirs, reshape(theirs, temperature, top_k, top_p), settings["k"]), key="ngram-bars")
+    st.caption(model_note() + " The n-gram model counts the same tokens of the same text.")
 
     st.subheader("Write with the model")
     st.caption("Choose the next word yourself, or let the model draw one with the settings above "
-               "(the “chance when sampling” column). Each word is added to the prompt, so the URL keeps your text.")
+               "(the “if sampled” column). Each word is added to the prompt, so the URL keeps your text.")
     candidates = list(mine[:CHOICES])
-    cols = st.columns(len(candidates) + 2)
-    for i, (col, p) in enumerate(zip(cols, candidates)):
-        col.button(f"{p.word} · {p.prob:.0%}", key=f"pick-{i}", on_click=pick, args=(p.word,), width="stretch")
-    step = len(st.session_state.get("history") or [])
+    st.session_state[skey("candidates")] = [p.word for p in candidates]
+    st.pills("The model's most likely next words", options=list(range(len(candidates))), key=skey("choice"),
+             format_func=lambda i: f"{candidates[i].word} · {percent(candidates[i].prob)}", on_change=pick)
+    step = len(st.session_state.get(skey("history")) or [])
     drawn = sample_word(mine, weights, int(settings["seed"]), step) if mine else None
-    cols[-2].button("Sample", key="sample", on_click=pick, args=(drawn,), disabled=drawn is None, width="stretch",
-                    icon=":material/casino:", help="Draw the next word at random from the sampling chances.")
-    cols[-1].button("Undo", key="undo", on_click=undo, disabled=not st.session_state.get("history"),
-                    width="stretch", icon=":material/undo:")
+    left, right, _ = st.columns([1, 1, 2])
+    left.button("Sample a word", key=skey("sample"), on_click=pick, args=(drawn,), disabled=drawn is None,
+                icon=":material/casino:", help="Draw the next word at random with the chances in “if sampled”.")
+    right.button("Undo", key=skey("undo"), on_click=undo, disabled=not st.session_state.get(skey("history")),
+                 icon=":material/undo:")
 
-    if st.button(f"Continue for {GENERATE_TOKENS} tokens with both models", key="generate",
+    if st.button(f"Continue for {GENERATE_TOKENS} tokens with both models", key=skey("generate"),
                  icon=":material/auto_awesome:"):
         generated = None
         with common.guard():
@@ -255,8 +327,8 @@ def main() -> None:
                 options = dict(tokens=GENERATE_TOKENS, temperature=temperature, top_k=top_k or None, top_p=top_p,
                                seed=int(settings["seed"]))
                 generated = (text, infer.generate(text, **options), infer.ngram_generate(text, **options))
-        st.session_state["generated"] = generated
-    generated = st.session_state.get("generated")
+        st.session_state[skey("generated")] = generated
+    generated = st.session_state.get(skey("generated"))
     if generated and generated[0] == text:
         _, neural, ngram = generated
         show_notices(neural.notices)

@@ -26,17 +26,63 @@ from sslgloss.search import MAX_QUERY_CHARS, MODES, get_engine, prepare_query, p
 DEFAULT_QUERY = DEFAULT_INPUTS["semantic-search"]
 DEFAULT_K = 5
 MODE_LABELS = {"semantic": "By meaning (semantic)", "hybrid": "Both, fused (hybrid)", "keyword": "By keywords (BM25)"}
+MODE_BUTTONS = {"semantic": "Meaning", "hybrid": "Both", "keyword": "Keywords"}
 SCORE_HELP = {"semantic": "cosine similarity of the query and passage embeddings (-1 to 1)",
               "keyword": "BM25: higher when rarer query words occur more often in the passage",
               "hybrid": "reciprocal-rank fusion of the semantic and the keyword ranking"}
 EXAMPLES = ["how can a model learn from data nobody labelled", "guess the hidden word",
             "find documents that mean the same thing", "pictures with pieces missing"]
 
+# ---------------------------------------------------------------------- this page's inputs
+# demos/common.py keeps input ``name`` in st.session_state[name]; every page of the app shares that
+# session state, so on a page switch one page's ``input`` (or an out-of-range ``k``) would land in the
+# next page. These wrappers keep the same URL names and parsing, under page-scoped session keys.
+
+PAGE = "semantic-search"
+
+
+def skey(name: str) -> str:
+    """This page's session-state key for input or widget ``name``."""
+    return f"{PAGE}:{name}"
+
+
+def param(name: str, default, parse=str):
+    """``common.param`` under this page's session key: the URL's ``?name=`` on first run, else the widget's value."""
+    if skey(name) not in st.session_state:
+        value = default
+        raw = st.query_params.get(name)
+        if raw is not None:
+            try:
+                value = parse(raw)
+            except (InputError, ValueError) as err:
+                st.error(f"The link's `{name}` parameter was not used: {err}", icon=":material/error:")
+        st.session_state[skey(name)] = value
+    return st.session_state[skey(name)]
+
+
+def sync(name: str, default=None, fmt=str) -> None:
+    """Widget callback: write the value back to ``?name=`` (dropped when it equals the default)."""
+    value = st.session_state.get(skey(name))
+    if value is None or value == default:
+        if name in st.query_params:
+            del st.query_params[name]
+    else:
+        st.query_params[name] = fmt(value)
+
+
+def set_param(name: str, value, default=None, fmt=str) -> None:
+    """Change an input from code (a button's callback), keeping the URL in step."""
+    st.session_state[skey(name)] = value
+    sync(name, default, fmt)
+
+
 # ---------------------------------------------------------------------- input checks
 # masking.py, next-word.py and this page check text the same way (demos/common.py has no text check yet).
 
 MAX_CHARS = 2_000  # a query is a sentence or two; more is a paste gone wrong
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 control characters (tab and newlines are fine) and the bidi overrides that can make text read
+# differently from what the model sees; zero-width joiners stay allowed (emoji sequences use them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def check_query(text: str) -> str:
@@ -90,31 +136,42 @@ TERMS = ["semantic-search", "sentence-embedding", "cosine-similarity", "bm25", "
          "information-retrieval"]
 
 
-def results_frame(results, shared: set[str]) -> pd.DataFrame:
+def results_frame(results) -> pd.DataFrame:
     return pd.DataFrame({
         "rank": range(1, len(results) + 1),
         "term": [r.title for r in results],
         "score": [r.score for r in results],
         "page": [term_url(r.term_id) for r in results],
-        "in both": ["✓" if r.term_id in shared else "" for r in results],
-        "passage": [f"{r.section}: {r.passage}" for r in results],
     })
 
 
-def show_results(mode: str, results, other_ids: set[str], key: str) -> None:
+def show_results(mode: str, results, key: str) -> None:
     st.subheader(MODE_LABELS[mode])
     if not results:
         st.info("No term shares a word with the query, so keyword search finds nothing. "
                 "Search by meaning still ranks every term.")
         return
     top = 1.0 if mode == "semantic" else max(max(r.score for r in results), 1e-9)
-    st.dataframe(results_frame(results, other_ids), hide_index=True, key=key, column_config={
+    st.dataframe(results_frame(results), hide_index=True, key=key, column_config={
         "rank": st.column_config.NumberColumn("#", width="small"),
-        "score": st.column_config.ProgressColumn("score", help=SCORE_HELP[mode], format="%.3f",
-                                                 min_value=0.0, max_value=top),
-        "page": st.column_config.LinkColumn("term page", display_text="open"),
-        "passage": st.column_config.TextColumn("best passage", width="large"),
+        "term": st.column_config.TextColumn("term", width="medium"),
+        "score": st.column_config.ProgressColumn("score", help=SCORE_HELP[mode], format="%.2f",
+                                                 min_value=0.0, max_value=top, width="small"),
+        "page": st.column_config.LinkColumn("page", display_text="open", width="small"),
     })
+
+
+def md_escape(text: str) -> str:
+    """Show text literally in st.markdown: no emphasis, links, images or HTML from a term file."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~$])", r"\\\1", text)
+
+
+def show_passages(results) -> None:
+    """The passage that made each term match: what a reader would check before opening the page."""
+    for rank, r in enumerate(results, start=1):
+        passage = r.passage if len(r.passage) <= 320 else r.passage[:320].rsplit(" ", 1)[0] + " …"
+        st.markdown(f"{rank}. **[{md_escape(r.title)}]({term_url(r.term_id)})** · _{md_escape(r.section)}_  \n"
+                    f"{md_escape(passage)}")
 
 
 def map_chart(engine, projection, query_xy, top_ids: list[str]) -> tuple[pd.DataFrame, dict]:
@@ -133,10 +190,10 @@ def map_chart(engine, projection, query_xy, top_ids: list[str]) -> tuple[pd.Data
              "encoding": {
                  "x": {"field": "x", "type": "quantitative", "axis": {"title": None, "labels": False, "ticks": False}},
                  "y": {"field": "y", "type": "quantitative", "axis": {"title": None, "labels": False, "ticks": False}},
-                 "color": {"field": "kind", "type": "nominal", "scale": {**kinds, "range": ["#9e9e9e", "#1e88e5", "#e53935"]},
-                           "legend": {"title": None, "orient": "bottom"}},
-                 "shape": {"field": "kind", "type": "nominal", "scale": {**kinds, "range": ["circle", "circle", "cross"]},
-                           "legend": None},
+                 "color": {"field": "kind", "type": "nominal", "legend": {"title": None, "orient": "bottom"},
+                           "scale": {**kinds, "range": ["#9e9e9e", "#1e88e5", "#e53935"]}},
+                 "shape": {"field": "kind", "type": "nominal", "legend": None,
+                           "scale": {**kinds, "range": ["circle", "circle", "cross"]}},
                  "size": {"condition": {"test": "datum.kind === 'your query'", "value": 300}, "value": 60},
                  "href": {"field": "url"},
                  "tooltip": [{"field": "term"}, {"field": "rank", "title": "rank"}]}},
@@ -158,22 +215,22 @@ def main() -> None:
         common.bootstrap_note()
     common.explain(EXPLANATION, TERMS)
 
-    common.param("input", DEFAULT_QUERY)
-    common.param("mode", "semantic", common.parse_choice(MODES))
-    common.param("k", DEFAULT_K, common.parse_int(1, 20))
-    st.text_input("Search the glossary", key="input", on_change=common.sync_param, args=("input", DEFAULT_QUERY),
+    param("input", DEFAULT_QUERY)
+    param("mode", "semantic", common.parse_choice(MODES))
+    param("k", DEFAULT_K, common.parse_int(1, 20))
+    st.text_input("Search the glossary", key=skey("input"), on_change=sync, args=("input", DEFAULT_QUERY),
                   help="A question or a few words; it is matched by meaning, not only by its words.")
     left, right = st.columns([2, 1])
     with left:
-        mode = st.segmented_control("Ranking", MODES, key="mode", format_func=lambda m: MODE_LABELS[m],
-                                    required=True, on_change=common.sync_param, args=("mode", "semantic"))
+        mode = st.segmented_control("Rank by", MODES, key=skey("mode"), format_func=lambda m: MODE_BUTTONS[m],
+                                    required=True, on_change=sync, args=("mode", "semantic"))
     with right:
-        k = st.slider("Results", 1, 20, key="k", on_change=common.sync_param, args=("k", DEFAULT_K))
+        k = st.slider("Results", 1, 20, key=skey("k"), on_change=sync, args=("k", DEFAULT_K))
     st.caption("Try: " + " · ".join(f"“{e}”" for e in EXAMPLES))
 
     found = None
     with common.guard():
-        text, truncated = prepare_query(check_query(st.session_state["input"]))
+        text, truncated = prepare_query(check_query(st.session_state[skey("input")]))
         if truncated:
             st.warning(f"The query is long, so only its first {MAX_QUERY_CHARS:,} characters were used.")
         mode = mode or "semantic"
@@ -190,12 +247,16 @@ def main() -> None:
 
     col_a, col_b = st.columns(2)
     with col_a:
-        show_results(mode, main_results, other_ids, key="results-main")
+        show_results(mode, main_results, key="results-main")
     with col_b:
-        show_results(other, other_results, main_ids, key="results-other")
+        show_results(other, other_results, key="results-other")
     only_main = [r.title for r in main_results if r.term_id not in other_ids]
+    only_other = [r.title for r in other_results if r.term_id not in main_ids]
     if only_main and other_results:
-        st.caption(f"Only on the left ({MODE_LABELS[mode].lower()}): " + ", ".join(only_main))
+        st.caption(f"Found only {MODE_LABELS[mode].lower()}: {', '.join(only_main)}. "
+                   f"Only {MODE_LABELS[other].lower()}: {', '.join(only_other)}.")
+    with st.expander(f"The passages that matched ({MODE_LABELS[mode].lower()})", icon=":material/notes:"):
+        show_passages(main_results)
 
     st.subheader("The glossary as a map")
     data, spec = map_chart(engine, projection, projection.transform(query_vector), [r.term_id for r in main_results])

@@ -21,9 +21,21 @@ NEIGHBOURS = 3
 
 
 @st.cache_resource(show_spinner=False)
-def load_model(budget: str, _progress=None) -> ss.TrainedSongs:
-    """One trained encoder per process, shared by every session (trained on first use, then cached)."""
-    return ss.load_or_train(ss.SongStylesConfig.for_budget(budget), progress=_progress)
+def load_model(budget: str) -> ss.TrainedSongs:
+    """One trained encoder per process, shared by every session."""
+    return ss.load_or_train(ss.SongStylesConfig.for_budget(budget))
+
+
+def prepared_model() -> ss.TrainedSongs:
+    """Train (or read from the cache dir) with a progress bar, then hand out the shared model.
+
+    The bar is drawn here, not in ``load_model``: Streamlit replays what a
+    cached function draws, so a cached function must not draw.
+    """
+    budget = runtime.training_budget()
+    with common.progress_bar("Preparing the contrastive encoder (first use only)") as progress:
+        ss.load_or_train(ss.SongStylesConfig.for_budget(budget), progress=progress)
+    return load_model(budget)
 
 
 common.setup_page("Songs grouped by style", ":material/music_note:")
@@ -33,8 +45,7 @@ st.caption("The clips are synthetic caricatures of " + ", ".join(songs.STYLE_NAM
            "numpy synthesiser so that everything here can be generated offline; they are not real recordings.")
 
 with common.guard():
-    with common.progress_bar("Preparing the contrastive encoder (first use only)") as progress:
-        trained = load_model(runtime.training_budget(), progress)
+    trained = prepared_model()
     clips = trained.eval_clips
     n = len(clips.style)
     common.param("clip", 0, common.parse_int(0, n - 1))
@@ -59,11 +70,21 @@ with common.guard():
     colour = st.session_state["colour"]
     labels = ([songs.STYLE_NAMES[s] for s in clips.style] if colour == "style"
               else [f"cluster {c + 1}" for c in trained.clusters])
-    st.scatter_chart(
-        {"x": trained.map_2d[:, 0], "y": trained.map_2d[:, 1], "group": labels,
-         "size": [220 if i == selected else 40 for i in range(n)]},
-        x="x", y="y", color="group", size="size", height=360,
-        x_label="first principal component", y_label="second principal component")
+    points = [{"x": float(x), "y": float(y), "group": g, "clip": i, "selected": i == selected}
+              for i, ((x, y), g) in enumerate(zip(trained.map_2d, labels))]
+    st.vega_lite_chart(spec={
+        "data": {"values": points},
+        "mark": {"type": "circle", "tooltip": True, "opacity": 0.85},
+        "encoding": {
+            "x": {"field": "x", "type": "quantitative", "title": "first principal component"},
+            "y": {"field": "y", "type": "quantitative", "title": "second principal component"},
+            "color": {"field": "group", "type": "nominal", "title": None, "scale": {"scheme": "category10"}},
+            "size": {"field": "selected", "type": "nominal", "scale": {"domain": [False, True], "range": [45, 320]},
+                     "legend": None},
+            "tooltip": [{"field": "clip"}, {"field": "group"}],
+        },
+        "height": 340,
+    }, width="stretch")
     st.caption(f"Each dot is a clip; the big dot is clip {selected}. Nearby clips have similar embeddings.")
 
     st.subheader("Listen")

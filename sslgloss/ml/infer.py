@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -32,7 +31,7 @@ import torch.nn.functional as F
 
 from sslgloss.errors import InputError
 from sslgloss.ml.checkpoint import Checkpoint, find_checkpoint, load_checkpoint
-from sslgloss.ml.tokenizer import MASK, SEP, UNK, is_continuation, is_punctuation, is_special, is_word, join_tokens
+from sslgloss.ml.tokenizer import MASK, SEP, UNK, is_continuation, is_punctuation, is_word, join_tokens
 
 MAX_INPUT_CHARS = 20_000  # longer text is cut before tokenizing, so a 1 MB paste costs milliseconds
 MAX_K = 50
@@ -97,6 +96,7 @@ class LoadedModel:
 
 
 _lock = threading.Lock()
+_ngram_lock = threading.Lock()  # separate: building the n-gram model takes seconds; models stay servable
 _loaded: dict[str, LoadedModel] = {}
 _ngram = None
 
@@ -130,7 +130,7 @@ def get_ngram():
     """The Kneser-Ney trigram baseline over the next-word model's tokens (built from the corpus once, then cached)."""
     global _ngram
     lm = get_model("next-word")
-    with _lock:
+    with _ngram_lock:
         if _ngram is None:
             from sslgloss.ml.evaluate import load_or_build_ngram
 

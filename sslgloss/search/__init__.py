@@ -14,7 +14,7 @@ on the question set in ``questions.yaml``.
 from __future__ import annotations
 
 from .engine import MAX_QUERY_CHARS, MODES, SearchEngine, SearchResult, get_engine, prepare_query
-from .evaluate import evaluate, load_questions
+from .evaluation import evaluate, load_questions
 from .fusion import reciprocal_rank_fusion
 from .passages import Passage, glossary_passages
 from .projection import Projection2D, project_2d

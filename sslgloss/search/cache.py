@@ -1,6 +1,6 @@
 """Passage embeddings on disk, so the glossary is encoded once and not at every start.
 
-One ``.npz`` file per (model, passage format, glossary fingerprint) under
+One ``.npz`` file per (model, glossary fingerprint) under
 ``$SSLGLOSS_CACHE/search`` (default ``~/.cache/sslgloss/search``). A changed
 glossary has a new fingerprint, hence a new file; only the files of the few
 most recent glossaries are kept. Each row is stored with a hash of the
@@ -46,9 +46,10 @@ def _slug(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9.]+", "-", value).strip("-")
 
 
-def cache_file(directory: Path, model_key: str, passage_format: int, fingerprint: str) -> Path:
-    """The file holding embeddings for this model, passage format and glossary."""
-    return Path(directory) / f"embeddings-{_slug(model_key)}-p{passage_format}-{_slug(fingerprint)[:32] or 'none'}.npz"
+def cache_file(directory: Path, model_key: str, fingerprint: str) -> Path:
+    """The file holding embeddings for this model and glossary."""
+    glossary = re.sub(r"[^A-Za-z0-9]", "", fingerprint)[:32] or "none"  # no "-": it ends the model's part
+    return Path(directory) / f"embeddings-{_slug(model_key)}-{glossary}.npz"
 
 
 def _read(path: Path, dim: int | None) -> tuple[np.ndarray, np.ndarray]:
@@ -106,8 +107,8 @@ def save_embeddings(path: Path, embeddings: np.ndarray, texts: Sequence[str]) ->
 
 
 def _siblings(path: Path) -> list[Path]:
-    """Files of the same model and passage format for other glossaries, newest first."""
-    prefix = path.name.rsplit("-", 1)[0] + "-"
+    """Files of the same model for other glossaries, newest first."""
+    prefix = path.name.rsplit("-", 1)[0] + "-"  # the model's part of the name
     found = []
     for candidate in path.parent.glob(prefix + "*.npz"):
         try:

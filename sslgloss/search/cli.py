@@ -17,7 +17,7 @@ import click
 from ..errors import SslglossError
 from .engine import MAX_QUERY_CHARS, MODES, SearchEngine, prepare_query
 
-PASSAGE_CHARS = 280  # enough to see why a term matched without flooding the terminal
+PASSAGE_CHARS = 240  # enough to see why a term matched without flooding the terminal
 
 
 def _engine(terms_dirs) -> SearchEngine:
@@ -43,7 +43,7 @@ def _show_progress() -> None:
 
 def _short(text: str, limit: int = PASSAGE_CHARS) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)].rstrip(",;:") + " …"
+    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)].rstrip(",;:") + "…"
 
 
 terms_dir_option = click.option(
@@ -96,7 +96,7 @@ def search(query: tuple[str, ...], k: int, mode: str, as_json: bool, terms_dirs)
 @terms_dir_option
 def search_eval(as_json: bool, verbose: bool, terms_dirs) -> None:
     """Score semantic, keyword and hybrid search on learners' questions (recall@1, recall@5, MRR)."""
-    from .evaluate import evaluate
+    from .evaluation import evaluate
 
     try:
         engine = _engine(terms_dirs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -21,7 +22,7 @@ from ..errors import InputError
 from .bm25 import BM25Index
 from .cache import cache_file, cache_root, cached_embeddings
 from .fusion import reciprocal_rank_fusion
-from .passages import PASSAGE_FORMAT, SUMMARY, Passage, glossary_passages
+from .passages import SUMMARY, Passage, glossary_passages
 from .semantic import Encoder, best_per_term, load_encoder, model_key, normalize, semantic_scores
 
 log = logging.getLogger(__name__)
@@ -29,15 +30,16 @@ log = logging.getLogger(__name__)
 MODES = ("semantic", "keyword", "hybrid")
 # A query that describes an idea should land on the passage that defines it, not on
 # one that mentions the idea while explaining a neighbour ("Why it matters",
-# "Origins"...). So, as field weights in classic search do, passages outside the
-# summary and definition count for a little less, in both modes: on the question set
-# this lifts recall@1 by about 0.1 for semantic and keyword search alike (one
-# parameter, chosen there: between 0.7 and 0.9 all do about as well).
+# "Origins"...). So, like field weights in classic search, passages outside the
+# summary and definition count for a little less, in both modes. On the question
+# set (`sslgloss search-eval`) weights 0.7-0.9 all lift recall@1 over 1.0 (semantic
+# 0.755 -> 0.781, keyword 0.671 -> 0.690 at 0.8); it is one parameter chosen there.
 DEFINING_SECTIONS = (SUMMARY, "Definition")
 OTHER_SECTION_WEIGHT = 0.8
 # A question is a sentence or two; the encoder reads at most 256 word pieces anyway.
 # Cutting longer input keeps tokenising and BM25 bounded (a 1 MB paste takes ~1 ms).
 MAX_QUERY_CHARS = 1000
+QUERY_CACHE_SIZE = 256  # recent query vectors kept per engine (~0.4 MB)
 
 
 @dataclass(frozen=True)
@@ -106,11 +108,13 @@ class SearchEngine:
         self._passage_terms = np.array([index[p.term_id] for p in self.passages], dtype=np.int64)
         self._passage_weights = np.array(
             [1.0 if p.section in DEFINING_SECTIONS else OTHER_SECTION_WEIGHT for p in self.passages])
-        self._bm25 = BM25Index.build([p.indexed for p in self.passages])
+        self._bm25 = BM25Index.build([p.keywords for p in self.passages])
         self._cache_dir = Path(cache_dir) if cache_dir is not None else None
         self._encoder_factory = encoder_factory
         self._embeddings: np.ndarray | None = None
         self._lock = threading.Lock()
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_lock = threading.Lock()
         self.encoded_on_load: int | None = None  # passages encoded (not read from cache) by the last load
 
     @classmethod
@@ -136,9 +140,9 @@ class SearchEngine:
 
     def _load_embeddings(self) -> np.ndarray:
         directory = self._cache_dir or cache_root() / "search"
-        path = cache_file(directory, model_key(), PASSAGE_FORMAT, self.fingerprint)
+        path = cache_file(directory, model_key(), self.fingerprint)
         encoder = self.encoder
-        texts = [p.indexed for p in self.passages]
+        texts = [p.encoded for p in self.passages]
 
         def encode(missing: list[str]) -> np.ndarray:
             log.info("encoding %d of %d glossary passages (once; cached in %s)", len(missing), len(texts), directory)
@@ -152,8 +156,27 @@ class SearchEngine:
         return self.embed_queries([query])[0]
 
     def embed_queries(self, queries: list[str]) -> np.ndarray:
-        """(N, 384) unit vectors for many queries, encoded in batches (much faster than one by one)."""
-        return self.encoder.encode([prepare_query(q)[0] for q in queries])
+        """(N, 384) unit vectors for many queries, encoded in batches (much faster than one by one).
+
+        Recent queries are remembered: a demo page re-runs with the same query whenever
+        a learner moves a slider, and should not pay for the encoder again.
+        """
+        texts = [prepare_query(q)[0] for q in queries]
+        with self._query_lock:
+            known = {t: self._query_cache[t] for t in texts if t in self._query_cache}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = self.encoder.encode(missing)
+            fresh.setflags(write=False)  # shared between callers: nobody may change it in place
+            with self._query_lock:
+                for text, vector in zip(missing, fresh):
+                    known[text] = vector
+                    self._query_cache[text] = vector
+                while len(self._query_cache) > QUERY_CACHE_SIZE:
+                    self._query_cache.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+        return np.stack([known[t] for t in texts])
 
     def term_embeddings(self) -> np.ndarray:
         """One unit vector per term (rows follow ``term_ids``): the mean of its passages' vectors.

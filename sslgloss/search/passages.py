@@ -13,9 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-# Bump when the way passages are cut or cleaned changes: cached embeddings are
-# keyed by it, so old caches are not reused for differently cut passages.
-PASSAGE_FORMAT = 1
 SUMMARY = "Summary"
 MAX_WORDS = 110  # ~150 word pieces: inside what MiniLM was trained on
 MIN_WORDS = 6  # shorter leftovers (a lone "For example:") say nothing on their own
@@ -29,7 +26,8 @@ class Passage:
     title: str
     section: str  # "Summary" or a section title such as "Definition"
     text: str  # plain text shown to the reader
-    indexed: str  # what the encoder and BM25 see: the text with the term's name in front
+    encoded: str  # what the sentence encoder reads
+    keywords: str  # what BM25 indexes
 
     def as_dict(self) -> dict[str, str]:
         return {"term_id": self.term_id, "title": self.title, "section": self.section, "text": self.text}
@@ -112,15 +110,24 @@ def chunk_section(text: str, max_words: int = MAX_WORDS) -> list[str]:
 
 
 def term_passages(term: Any, titles: dict[str, str] | None = None, max_words: int = MAX_WORDS) -> list[Passage]:
-    """The passages of one term: its summary, then each section's chunks in order."""
+    """The passages of one term: its summary, then each section's chunks in order.
+
+    What the encoder reads was chosen on the question set (``sslgloss search-eval``):
+    the summary as it is (a self-contained gloss; putting the title and aliases in
+    front pulled its vector towards the name and cost 0.08 recall@1), and each
+    section chunk after "Title: ", because chunks often speak of the term as "it"
+    (without the title: -0.03). BM25 also gets the title and aliases of the summary,
+    so that an abbreviation such as "MLM" finds its term.
+    """
     aliases = list(getattr(term, "aliases", []) or [])
-    name = f"{term.title} ({', '.join(aliases)})" if aliases else term.title
     summary = " ".join(str(term.summary).split())
-    passages = [Passage(term.id, term.title, SUMMARY, summary, f"{name}: {summary}")]
+    names = " ".join([term.title, *aliases])
+    passages = [Passage(term.id, term.title, SUMMARY, summary, summary, f"{names}: {summary}")]
     for section, body in (getattr(term, "sections", {}) or {}).items():
         for chunk in chunk_section(markdown_to_text(body, titles), max_words):
             if _words(chunk) >= MIN_WORDS:
-                passages.append(Passage(term.id, term.title, section, chunk, f"{term.title}: {chunk}"))
+                indexed = f"{term.title}: {chunk}"
+                passages.append(Passage(term.id, term.title, section, chunk, indexed, indexed))
     return passages
 
 

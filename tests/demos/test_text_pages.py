@@ -20,7 +20,8 @@ torch = pytest.importorskip("torch")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-PAGES = Path(__file__).resolve().parents[2] / "demos" / "pages"
+DEMOS = Path(__file__).resolve().parents[2] / "demos"
+PAGES = DEMOS / "pages"
 TIMEOUT = 60  # the first run of a page loads its model
 
 
@@ -105,12 +106,12 @@ def test_masking_presets_from_the_url(text_models):
     at = run_page("masking", {"input": "The cat sat on the [MASK] near the [MASK].", "k": "3", "seed": "7",
                               "layer": "1", "head": "2"})
     assert not at.exception and not errors(at)
-    assert at.text_input(key="input").value == "The cat sat on the [MASK] near the [MASK]."
+    assert at.text_input(key="masking:input").value == "The cat sat on the [MASK] near the [MASK]."
     tables = [f for f in frames(at) if list(f.columns) == ["rank", "word", "probability"]]
     assert len(tables) == 4  # two blanks, each: model and baseline
     assert all(len(t) == 3 for t in tables)
     assert any("Blank 2 of 2" in m.value for m in at.markdown)
-    assert at.number_input(key="seed").value == 7
+    assert at.number_input(key="masking:seed").value == 7
 
 
 @pytest.mark.parametrize("what,text", BAD_TEXT + [("no [MASK]", "The cat sat on the mat."),
@@ -123,7 +124,7 @@ def test_masking_bad_input_shows_an_error_not_a_traceback(text_models, what, tex
 
 def test_masking_refuses_a_megabyte_with_a_message(text_models):
     at = run_page("masking")
-    at.text_input(key="input").set_value("word [MASK] " * 90_000).run()
+    at.text_input(key="masking:input").set_value("word [MASK] " * 90_000).run()
     assert not at.exception
     assert any("at most" in e for e in errors(at))
 
@@ -138,9 +139,9 @@ def test_masking_a_bad_link_parameter_is_reported_and_ignored(text_models):
 def test_masking_clicking_a_word_hides_it(text_models):
     at = run_page("masking", {"input": "The cat sat on the mat."})
     assert errors(at)  # no [MASK] yet
-    pills = next(p for p in at.get("button_group") if p.key == "pick")
+    pills = next(p for p in at.get("button_group") if p.key == "masking:pick")
     pills.set_value(1).run()  # "cat"
-    assert at.text_input(key="input").value == "The [MASK] sat on the mat."
+    assert at.text_input(key="masking:input").value == "The [MASK] sat on the mat."
     assert not errors(at)
     assert len(frames(at)[0]) == 5
 
@@ -151,13 +152,14 @@ def test_masking_at_random_is_reproducible_from_the_seed(text_models):
     again = run_page("masking", {"sentence": sentence, "seed": "3", "rate": "0.25"})
     table = next(f for f in frames(first) if "hidden word" in f.columns)
     assert len(table) == round(0.25 * len(sentence.split()))
-    assert table["hidden word"].tolist() == next(f for f in frames(again) if "hidden word" in f.columns)["hidden word"].tolist()
+    hidden_again = next(f for f in frames(again) if "hidden word" in f.columns)["hidden word"]
+    assert table["hidden word"].tolist() == hidden_again.tolist()
 
 
 def test_masking_watch_it_learn_trains_and_shows_the_probe(text_models):
     at = run_page("masking")
-    at.select_slider(key="live_steps").set_value(50).run()
-    at.button(key="live_start").click().run()
+    at.select_slider(key="masking:live_steps").set_value(50).run()
+    at.button(key="masking:live_start").click().run()
     assert not at.exception and not errors(at)
     probe = frames(at)[-1]
     assert list(probe.columns) == ["step", "guess 1", "guess 2", "guess 3"]
@@ -173,9 +175,9 @@ def test_next_word_default_shows_both_models(text_models):
     assert not at.exception and not errors(at)
     model, ngram = frames(at)[:2]
     assert len(model) == 8 and len(ngram) == 8
-    assert model["model probability"].is_monotonic_decreasing
-    assert model["chance when sampling"].between(0, 1).all() and model["chance when sampling"].sum() <= 1 + 1e-9
-    assert any(b.key == "sample" for b in at.button)
+    assert model["probability"].is_monotonic_decreasing
+    assert model["if sampled"].between(0, 1).all() and model["if sampled"].sum() <= 1 + 1e-9
+    assert any(b.key == "next-word:sample" for b in at.button)
 
 
 def test_next_word_settings_come_from_the_url(text_models):
@@ -184,20 +186,20 @@ def test_next_word_settings_come_from_the_url(text_models):
     assert not at.exception and not errors(at)
     model = frames(at)[0]
     assert len(model) == 4
-    assert model["chance when sampling"].tolist()[0] == pytest.approx(1.0)  # temperature 0 is greedy
-    assert at.text_area(key="input").value == "The cat sat on the"
+    assert model["if sampled"].tolist()[0] == pytest.approx(1.0)  # temperature 0 is greedy
+    assert at.text_area(key="next-word:input").value == "The cat sat on the"
 
 
 def test_next_word_step_through_and_generate(text_models):
     at = run_page("next-word", {"input": "The cat sat on the"})
     first_choice = frames(at)[0]["word"].iloc[0]
-    at.button(key="pick-0").click().run()
-    assert at.text_area(key="input").value == text_models.append_word("The cat sat on the", first_choice)
-    at.button(key="undo").click().run()
-    assert at.text_area(key="input").value == "The cat sat on the"
-    at.button(key="sample").click().run()
-    assert at.text_area(key="input").value.startswith("The cat sat on the ")
-    at.button(key="generate").click().run()
+    next(p for p in at.get("button_group") if p.key == "next-word:choice").set_value(0).run()
+    assert at.text_area(key="next-word:input").value == text_models.append_word("The cat sat on the", first_choice)
+    at.button(key="next-word:undo").click().run()
+    assert at.text_area(key="next-word:input").value == "The cat sat on the"
+    at.button(key="next-word:sample").click().run()
+    assert at.text_area(key="next-word:input").value.startswith("The cat sat on the ")
+    at.button(key="next-word:generate").click().run()
     assert not at.exception and not errors(at)
     shown = [m.value for m in at.markdown]
     assert "**Transformer**" in shown and "**Kneser-Ney trigram**" in shown
@@ -214,7 +216,7 @@ def test_next_word_refuses_a_megabyte_and_bad_settings(text_models):
     at = run_page("next-word", {"temperature": "hot", "top_p": "7"})
     assert not at.exception
     assert len(errors(at)) == 2 and frames(at)  # both parameters reported, defaults used
-    at.text_area(key="input").set_value("a" * 1_000_000).run()
+    at.text_area(key="next-word:input").set_value("a" * 1_000_000).run()
     assert not at.exception
     assert any("at most" in e for e in errors(at))
 
@@ -253,7 +255,7 @@ def test_search_refuses_a_megabyte_and_a_bad_mode(text_models):
     at = run_page("semantic-search", {"mode": "telepathy"})
     assert not at.exception
     assert any("`mode`" in e for e in errors(at)) and frames(at)
-    at.text_input(key="input").set_value("labels " * 150_000).run()
+    at.text_input(key="semantic-search:input").set_value("labels " * 150_000).run()
     assert not at.exception
     assert any("at most" in e for e in errors(at))
 
@@ -262,3 +264,16 @@ def test_search_escapes_markup_in_the_query(text_models):
     at = run_page("semantic-search", {"input": "<script>alert(1)</script> learning without labels"})
     assert not at.exception and not errors(at)
     assert not any("<script>" in m.value for m in at.markdown)
+
+
+# ---------------------------------------------------------------------- inside the app
+
+
+def test_the_pages_run_one_after_another_inside_the_app(text_models):
+    """The app's pages share one session: one page's inputs must not leak into the next."""
+    at = AppTest.from_file(str(DEMOS / "app.py"), default_timeout=TIMEOUT).run()
+    for page in ("masking", "next-word", "semantic-search", "masking"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, page
+        assert not errors(at), page
+        assert frames(at), page

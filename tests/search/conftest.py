@@ -28,6 +28,14 @@ def engine(glossary):
     return eng
 
 
+@pytest.fixture(scope="session")
+def eval_report(engine):
+    """`evaluate()` over the question set, computed once (encoding ~150 questions)."""
+    from sslgloss.search import evaluate
+
+    return evaluate(engine=engine)
+
+
 class FakeEncoder:
     """Deterministic 8-d 'embeddings' from a hash of the text; counts what it was asked to encode."""
 

@@ -83,7 +83,11 @@ def test_keyword_search_with_no_matching_word_says_so(run):
     assert result.exit_code == 0 and "No term shares a word with the query" in result.stdout
 
 
-def test_search_eval_prints_the_table(run):
+def test_search_eval_prints_the_table(run, eval_report, monkeypatch):
+    import sslgloss.search.evaluation as evaluation
+
+    # the figures are checked in test_questions; here, what the command prints
+    monkeypatch.setattr(evaluation, "evaluate", lambda engine=None, **_: eval_report)
     result = run(search_eval)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -92,3 +96,5 @@ def test_search_eval_prints_the_table(run):
     assert lines[2].split()[:3] == ["all", f"({lines[0].split()[0]})", "semantic"]
     assert [line.split()[0] for line in lines[3:5]] == ["keyword", "hybrid"]
     assert any(line.startswith("everyday (") for line in lines) and any(line.startswith("short (") for line in lines)
+    data = json.loads(run(search_eval, "--json").stdout)
+    assert set(data) >= {"questions", "modes", "styles", "per_question"}

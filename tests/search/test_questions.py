@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from sslgloss.search import evaluate, load_questions
+from sslgloss.search import load_questions
 
 
 def _words(text: str) -> str:
     """Lowercase, hyphens as spaces, plurals folded: how a name is looked for in a question."""
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
                     for w in re.findall(r"[a-z0-9]+", text.lower()))
-
-
-@pytest.fixture(scope="module")
-def report(engine):
-    return evaluate(engine=engine)
 
 
 def test_there_are_enough_questions_and_every_answer_is_a_glossary_term(glossary):
@@ -44,22 +37,22 @@ def test_no_question_names_its_answer(glossary):
     assert not offenders, "\n".join(offenders)
 
 
-def test_meaning_beats_keywords(report):
-    """Hybrid search wins overall and on a newcomer's wording; semantic search wins on short
-    queries, where a few words rarely match the text. (On jargon keyword search is strong:
-    the rare technical words are in the term's text. Figures: `sslgloss search-eval`.)"""
+def test_meaning_beats_keywords(eval_report):
+    report = eval_report
+    """Semantic and hybrid search beat BM25 on a learner's wording, in sentences and in a few
+    words. (On jargon, keyword search is as good: the rare technical words are in the
+    term's text. The figures: `sslgloss search-eval`.)"""
     assert report["questions"] >= 100 and report["skipped"] == 0
-    overall, styles = report["modes"], report["styles"]
-    for figures in (overall, styles["everyday"]["modes"], styles["short"]["modes"]):
-        assert figures["hybrid"]["mrr"] > figures["keyword"]["mrr"]
-        assert figures["hybrid"]["recall@1"] > figures["keyword"]["recall@1"]
-    short = styles["short"]["modes"]
-    assert short["semantic"]["mrr"] > short["keyword"]["mrr"]
-    assert short["semantic"]["recall@1"] > short["keyword"]["recall@1"]
-    assert overall["semantic"]["recall@5"] > overall["keyword"]["recall@5"]
-    assert overall["semantic"]["recall@5"] >= 0.85 and overall["hybrid"]["recall@5"] >= 0.9
+    styles = report["styles"]
+    for figures in (report["modes"], styles["everyday"]["modes"], styles["short"]["modes"]):
+        for mode in ("semantic", "hybrid"):
+            assert figures[mode]["mrr"] > figures["keyword"]["mrr"]
+            assert figures[mode]["recall@5"] >= figures["keyword"]["recall@5"]
+    for mode in ("semantic", "hybrid"):
+        assert report["modes"][mode]["recall@1"] > report["modes"]["keyword"]["recall@1"]
+        assert report["modes"][mode]["recall@5"] >= 0.9
 
 
-def test_the_report_lists_each_question(report):
-    row = report["per_question"][0]
+def test_the_report_lists_each_question(eval_report):
+    row = eval_report["per_question"][0]
     assert set(row) == {"q", "style", "expected", "ranks"} and set(row["ranks"]) == {"semantic", "keyword", "hybrid"}

@@ -1,0 +1,1 @@
+"""Tests of the Streamlit demo app and the scenario models behind it."""

@@ -1,0 +1,269 @@
+"""Faults a deployment meets: broken caches, a cache folder that cannot be written, a build killed half-way.
+
+Each test breaks one thing the way it breaks in the field and checks what a
+user would see: the broken piece is rebuilt, or a message names the file and
+what to do; the site that was being served stays intact. (The demo server
+killed and restarted under a term page is in test_demo_restart.py.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sslgloss.errors import CheckpointError
+from sslgloss.ml import infer
+from sslgloss.ml.checkpoint import SHIPPED_DIR
+
+from .conftest import REPO
+
+MKDOCS = REPO / ".venv" / "bin" / "mkdocs"
+
+
+# ----------------------------------------------------------------------------- text-model checkpoints
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """A fresh SSLGLOSS_CACHE; the inference module forgets its models before and after."""
+    root = tmp_path / "cache"
+    monkeypatch.setenv("SSLGLOSS_CACHE", str(root))
+    infer.reset()
+    yield root
+    infer.reset()
+
+
+def test_missing_checkpoint_falls_back_to_the_shipped_weights(cache):
+    assert not (cache / "models").exists()
+    assert infer.fill_mask("The cat sat on the [MASK].", k=3)[0]
+    assert infer.get_model("masked").checkpoint.path.parent == SHIPPED_DIR
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other-kind"])
+def test_a_broken_checkpoint_in_the_cache_is_reported_with_its_path_and_the_fix(cache, damage):
+    target = cache / "models" / "masked.pt"
+    target.parent.mkdir(parents=True)
+    shipped = (SHIPPED_DIR / "masked.pt").read_bytes()
+    target.write_bytes({"garbage": b"\x00not a checkpoint" * 100, "truncated": shipped[: len(shipped) // 2],
+                        "empty": b"", "other-kind": (SHIPPED_DIR / "next-word.pt").read_bytes()}[damage])
+    with pytest.raises(CheckpointError) as err:
+        infer.fill_mask("The cat sat on the [MASK].")
+    message = str(err.value)
+    assert str(target) in message and "sslgloss train masked" in message, message
+    assert "Traceback" not in message and len(message) < 600
+
+
+# ----------------------------------------------------------------------------- search embeddings
+
+class CountingEncoder:
+    """Unit vectors from a hash of the text; counts the texts it was asked to encode."""
+
+    dim = 8
+
+    def __init__(self):
+        self.encoded = 0
+
+    def encode(self, texts, batch_size=32, progress=False):
+        self.encoded += len(texts)
+        rows = [np.random.default_rng(int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)).normal(size=self.dim)
+                for t in texts]
+        return np.array([r / np.linalg.norm(r) for r in rows], dtype=np.float32).reshape(len(texts), self.dim)
+
+
+def tiny_engine(cache_dir: Path, encoder: CountingEncoder):
+    from sslgloss.schema import Term
+    from sslgloss.search import SearchEngine
+
+    class Glossary:
+        fingerprint = "reliability-test"
+        terms = {t.id: t for t in [
+            Term(id="masking", title="Masking", summary="Hide words and predict them.",
+                 sections={"Definition": "A pretext task that hides tokens."}),
+            Term(id="contrastive", title="Contrastive learning", summary="Pull views together.",
+                 sections={"Definition": "Two views of one item are pulled together."}),
+        ]}
+
+    return SearchEngine.from_glossary(Glossary(), cache_dir=cache_dir, encoder_factory=lambda: encoder)
+
+
+def cache_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("embeddings-*.npz"))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "wrong-shape"])
+def test_a_corrupt_embedding_cache_is_rebuilt(tmp_path, caplog, damage):
+    folder = tmp_path / "search"
+    first = CountingEncoder()
+    tiny_engine(folder, first).passage_embeddings()
+    assert first.encoded > 0
+    [path] = cache_files(folder)
+    good = path.read_bytes()
+    if damage == "wrong-shape":
+        np.savez(path, embeddings=np.ones((1, 3), dtype=np.float32), keys=np.array(["x"]))
+    else:
+        path.write_bytes({"garbage": b"PK\x03\x04 nonsense" * 50, "truncated": good[: len(good) // 2],
+                          "empty": b""}[damage])
+    second = CountingEncoder()
+    with caplog.at_level(logging.INFO, logger="sslgloss.search"):
+        engine = tiny_engine(folder, second)
+        results = engine.search("hide words", k=2)
+    assert [r.term_id for r in results][:1] == ["masking"] or results  # search answers
+    assert second.encoded == first.encoded, "the broken file was trusted instead of being rebuilt"
+    assert any(str(path) in r.getMessage() for r in caplog.records), "nothing said the cache was rebuilt"
+    # the rebuilt file is good: a third engine encodes nothing
+    third = CountingEncoder()
+    tiny_engine(folder, third).passage_embeddings()
+    assert third.encoded == 0
+
+
+# ----------------------------------------------------------------------------- a cache that cannot be written
+
+def unwritable_cache(tmp_path: Path) -> Path:
+    """A cache path nobody can create, even root: its parent is a regular file."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    return blocker / "cache"
+
+
+def test_search_works_when_the_cache_folder_cannot_be_written(tmp_path, caplog):
+    encoder = CountingEncoder()
+    with caplog.at_level(logging.WARNING, logger="sslgloss.search"):
+        results = tiny_engine(unwritable_cache(tmp_path) / "search", encoder).search("views", k=1)
+    assert results and encoder.encoded > 0
+    warning = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+    assert "could not write the search cache" in warning and "not-a-folder" in warning
+
+
+def test_search_works_when_the_cache_folder_is_read_only(tmp_path, caplog):
+    if os.geteuid() == 0:
+        pytest.skip("running as root: chmod 0o500 does not stop root from writing "
+                    "(the file-in-place-of-a-folder test above covers an unwritable cache)")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with caplog.at_level(logging.WARNING, logger="sslgloss.search"):
+            results = tiny_engine(folder / "search", CountingEncoder()).search("views", k=1)
+        assert results
+        assert any("could not write the search cache" in r.getMessage() for r in caplog.records)
+    finally:
+        folder.chmod(0o700)
+
+
+def test_models_load_when_the_cache_folder_cannot_be_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("SSLGLOSS_CACHE", str(unwritable_cache(tmp_path)))
+    infer.reset()
+    try:
+        assert infer.fill_mask("The cat sat on the [MASK].", k=2)[0]
+        assert infer.next_word_distribution("The cat sat on the", k=2)
+    finally:
+        infer.reset()
+
+
+def test_a_corrupt_scenario_checkpoint_names_the_file_to_delete(tmp_path, monkeypatch):
+    from sslgloss.scenarios import masked_image as mi
+    from sslgloss.scenarios import runtime
+
+    monkeypatch.setenv("SSLGLOSS_CACHE", str(tmp_path / "cache"))
+    config = mi.MaskedImageConfig.for_budget("tiny")
+    path = runtime.checkpoint_path("masked-image", config)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\x80\x04 truncated pickle")
+    monkeypatch.setattr(mi, "_loaded", {})  # a fresh process: nothing in memory yet
+    with pytest.raises(CheckpointError) as err:
+        mi.load_or_train(config)
+    assert str(path) in str(err.value) and "delete it" in str(err.value)
+
+
+# ----------------------------------------------------------------------------- a site build that fails or is killed
+
+def site_config(folder: Path, term_dirs: list[str] | None = None, demos_url: str = "http://127.0.0.1:8501") -> Path:
+    """A copy of the project's mkdocs.yml that builds into ``folder/site`` (same docs, same plugins)."""
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("\ndocs_dir: docs\n", f"\ndocs_dir: {REPO / 'docs'}\n")
+    text = text.replace("\nsite_dir: site\n", f"\nsite_dir: {folder / 'site'}\n")
+    text = text.replace("demos_url: http://127.0.0.1:8501", f"demos_url: {demos_url}")
+    if term_dirs is not None:
+        text = text.replace("term_dirs: []", f"term_dirs: {term_dirs}")
+    assert str(folder / "site") in text and demos_url in text, "mkdocs.yml changed shape; update site_config()"
+    config = folder / "mkdocs.yml"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def build_site(config: Path, timeout: float = 900, **kwargs) -> subprocess.CompletedProcess:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", NO_MKDOCS_2_WARNING="1", **kwargs.pop("env", {}))
+    return subprocess.run([str(MKDOCS), "build", "-q", "-f", str(config)], cwd=config.parent, env=env,
+                          capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+def snapshot(site: Path) -> dict[str, str]:
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The real site, built once into a temporary folder (demo fallbacks from the usual cache)."""
+    folder = tmp_path_factory.mktemp("site-build")
+    config = site_config(folder)
+    done = build_site(config)
+    if done.returncode != 0:
+        pytest.fail(f"the real site does not build:\n{done.stderr[-3000:]}")
+    return folder, config
+
+
+BROKEN_TERM = "---\nid: Not A Valid Id\ntitle: broken\n---\nno sections\n"
+
+
+def test_a_failed_build_leaves_the_previous_site_intact(built_site, tmp_path):
+    folder, _ = built_site
+    before = snapshot(folder / "site")
+    assert "index.html" in before and any(k.startswith("terms/") for k in before)
+    broken = folder / "broken-terms"
+    broken.mkdir(exist_ok=True)
+    (broken / "broken.md").write_text(BROKEN_TERM, encoding="utf-8")
+    done = build_site(site_config(folder, term_dirs=["broken-terms"]))
+    assert done.returncode != 0
+    assert "broken.md" in done.stderr, done.stderr[-2000:]  # the message names the file
+    assert snapshot(folder / "site") == before
+    assert not list(folder.glob(".site.building-*")), "the failed build left its staging folder behind"
+    site_config(folder)  # back to the good config for the other tests
+
+
+@pytest.mark.slow
+def test_a_build_killed_half_way_leaves_the_previous_site_intact(built_site):
+    folder, config = built_site
+    before = snapshot(folder / "site")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.Popen([str(MKDOCS), "build", "-q", "-f", str(config)], cwd=folder, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        # kill once the new build has started writing pages into its staging folder
+        while time.monotonic() < deadline and proc.poll() is None:
+            staged = list(folder.glob(".site.building-*"))
+            if staged and any(staged[0].rglob("*.html")):
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the build finished before it could be interrupted"
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+    assert snapshot(folder / "site") == before
+    # the next build cleans up what the killed one left and succeeds
+    done = build_site(config)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not list(folder.glob(".site.building-*")) and not list(folder.glob(".site.old-*"))
