@@ -93,6 +93,7 @@ class DemoServer:
 
     port: int = 0
     env: dict = field(default_factory=dict)
+    base_path: str = ""  # --server.baseUrlPath, e.g. "demos" behind a proxy that serves them under /demos/
     log_path: Path | None = None
     proc: subprocess.Popen | None = None
     started_at: float = 0.0
@@ -102,7 +103,7 @@ class DemoServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://127.0.0.1:{self.port}" + (f"/{self.base_path.strip('/')}" if self.base_path else "")
 
     def start(self) -> "DemoServer":
         env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false", **self.env)
@@ -111,7 +112,8 @@ class DemoServer:
         self.started_at = time.monotonic()
         self.proc = subprocess.Popen(
             [python, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             *(["--server.baseUrlPath", self.base_path] if self.base_path else [])],
             cwd=DEMOS, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         if log is not subprocess.DEVNULL:
             log.close()

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # `import common` however the app is started
+if str(Path(__file__).resolve().parent) not in sys.path:  # `import common` however the app is started
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 import registry  # noqa: E402
@@ -38,7 +39,7 @@ def home() -> None:
     st.caption(f"Glossary site: {common.site_url()}")
 
 
-common.setup_page("Demos", ":material/science:")
+common.setup_page("Demos", ":material/science:", back_link=False)
 ready_demos, _ = registry.available_demos()
 pages = {demo.id: st.Page(Path(demo.script), title=demo.title, icon=demo.icon, url_path=demo.id)
          for demo in ready_demos}

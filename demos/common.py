@@ -49,13 +49,15 @@ def is_embedded() -> bool:
     return truthy(st.query_params.get("embed"))
 
 
-def setup_page(title: str, icon: str | None = None) -> None:
-    """Page title and icon, and in embed mode no sidebar, header or padding (fits an iframe)."""
+def setup_page(title: str, icon: str | None = None, back_link: bool = True) -> None:
+    """Page title and icon; a link back to the list of demos; in embed mode no chrome (fits an iframe)."""
     embedded = is_embedded()
     st.set_page_config(page_title=f"{title} · sslgloss demos", page_icon=icon, layout="centered",
                        initial_sidebar_state="collapsed" if embedded else "auto")
     if embedded:
         st.html(EMBED_CSS)
+    elif back_link:
+        st.markdown("[:material/arrow_back: All demos](./)")
 
 
 # ----------------------------------------------------------------------------- URL parameters

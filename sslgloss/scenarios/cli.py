@@ -65,8 +65,11 @@ def demos(port: int, address: str, app_path: Path | None, prepare: bool) -> None
     command = [sys.executable, "-m", "streamlit", "run", str(app),
                "--server.port", str(port), "--server.address", address]
     click.echo(f"sslgloss demos on http://{address}:{port}/  (Ctrl+C stops)", err=True)
+    os.chdir(app.parent.parent)
     try:
-        code = subprocess.call(command, cwd=app.parent.parent)
+        if os.name == "posix":  # streamlit becomes this process: Ctrl+C and `kill PID` reach it directly
+            os.execv(sys.executable, command)
+        code = subprocess.call(command)
     except KeyboardInterrupt:
         code = 0
     except OSError as exc:

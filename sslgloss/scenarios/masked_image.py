@@ -23,13 +23,14 @@ What is measured, on held-out images the model never saw:
 from __future__ import annotations
 
 import functools
+import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import CheckpointError, InputError
 from . import images as img
 from . import runtime
 from .runtime import Progress
@@ -39,6 +40,7 @@ PATCH = 2
 NUM_PATCHES = (IMAGE_SIDE // PATCH) ** 2
 EVAL_HIDDEN_RATIO = 0.5
 PROBE_FRACTIONS = (0.01, 0.1, 1.0)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -236,19 +238,21 @@ def load_or_train(config: MaskedImageConfig | None = None, progress: Progress | 
         path = runtime.checkpoint_path("masked-image", config)
         data = load_split()
         mean_image = data.train_x.mean(axis=0)
+        trained = None
         if path.exists():
-            payload = runtime.load_torch(path)
-            model = MaskedAutoencoder(MAEConfig(**payload["model_config"]))
-            model.load_state_dict(payload["state_dict"])
-            model.eval()
-            trained = TrainedMAE(model, config, mean_image, payload["metrics"])
-        else:
+            try:
+                payload = runtime.load_torch(path)
+                model = MaskedAutoencoder(MAEConfig(**payload["model_config"]))
+                model.load_state_dict(payload["state_dict"])
+                model.eval()
+                trained = TrainedMAE(model, config, mean_image, payload["metrics"])
+            except (CheckpointError, KeyError, TypeError, RuntimeError) as exc:  # a cache, not a source of truth
+                log.warning("retraining: %s", exc)
+        if trained is None:
             with runtime.limit_threads(1):
                 model = train(config, progress)
                 trained = TrainedMAE(model, config, mean_image)
                 trained.metrics = evaluate(trained, progress)
-            from dataclasses import asdict
-
             runtime.save_torch(path, {"model_config": asdict(model.config), "state_dict": model.state_dict(),
                                       "config": asdict(config), "metrics": trained.metrics})
         runtime.report(progress, 1.0, "ready")
@@ -262,7 +266,7 @@ def parse_patches(text: str) -> np.ndarray:
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
-        if not part.isdigit() or not 0 <= int(part) < NUM_PATCHES:
+        if not (part.isascii() and part.isdigit()) or not 0 <= int(part) < NUM_PATCHES:
             raise InputError(f"`{part}` is not a patch number; patches are numbered 0 to {NUM_PATCHES - 1}, "
                              f"row by row, separated by commas (e.g. `0,5,10`)")
         hidden[int(part)] = True

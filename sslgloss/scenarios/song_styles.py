@@ -19,14 +19,18 @@ of KMeans with one cluster per style on
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ..errors import CheckpointError
 from . import runtime, songs
 from .runtime import Progress
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -176,12 +180,16 @@ def load_or_train(config: SongStylesConfig | None = None, progress: Progress | N
         runtime.report(progress, 0.02, "synthesising clips (our own numpy synthesiser)")
         eval_clips = songs.make_clips(config.eval_per_style, seed=config.seed + 1000)
         path = runtime.checkpoint_path("song-styles", config)
+        model = None
         if path.exists():
-            payload = runtime.load_torch(path)
-            model = _model(config)
-            model.load_state_dict(payload["state_dict"])
-            model.eval()
-        else:
+            try:
+                model = _model(config)
+                model.load_state_dict(runtime.load_torch(path)["state_dict"])
+                model.eval()
+            except (CheckpointError, KeyError, RuntimeError) as exc:  # a cache, not a source of truth
+                log.warning("retraining: %s", exc)
+                model = None
+        if model is None:
             train_clips = songs.make_clips(config.per_style, seed=config.seed)
             with runtime.limit_threads(1):
                 model = train(config, train_clips, progress)

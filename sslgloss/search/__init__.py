@@ -2,8 +2,8 @@
 
 >>> from sslgloss.search import get_engine
 >>> engine = get_engine()
->>> engine.search("how can a model learn from data nobody labelled", k=1)[0].term_id
-'self-supervised-learning'
+>>> engine.search("hide words in a sentence and guess them", k=1)[0].term_id
+'masked-language-modeling'
 
 ``semantic_scores``, ``reciprocal_rank_fusion`` and ``project_2d`` are pure
 functions of arrays and rankings; the engine adds the model, the passages and

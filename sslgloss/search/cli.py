@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from ..errors import SslglossError
-from .engine import MAX_QUERY_CHARS, MODES, SearchEngine, prepare_query
+from .engine import MAX_QUERY_CHARS, MODES, SearchEngine, get_engine, prepare_query
 
 PASSAGE_CHARS = 240  # enough to see why a term matched without flooding the terminal
 
@@ -27,7 +27,7 @@ def _engine(terms_dirs) -> SearchEngine:
     if glossary.errors:
         click.echo(f"note: the glossary has {len(glossary.errors)} error(s); searching the terms that loaded "
                    "(`sslgloss validate` lists the errors)", err=True)
-    return SearchEngine.from_glossary(glossary)
+    return get_engine(glossary)  # one per glossary per process (matters when called in-process, e.g. tests)
 
 
 def _show_progress() -> None:
@@ -81,7 +81,7 @@ def search(query: tuple[str, ...], k: int, mode: str, as_json: bool, terms_dirs)
                                "results": [r.as_dict() for r in results]}, indent=2, ensure_ascii=False))
         return
     if not results:
-        click.echo(f"No term shares a word with the query; try --mode semantic, which matches by meaning.")
+        click.echo("No term shares a word with the query; try --mode semantic, which matches by meaning.")
         return
     for rank, r in enumerate(results, start=1):
         click.echo(f"{rank}. {r.title} ({r.term_id})  score {r.score:.3f}")

@@ -10,6 +10,7 @@ between threads, and ``get_engine()`` gives one per glossary per process.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
@@ -39,6 +40,7 @@ OTHER_SECTION_WEIGHT = 0.8
 # A question is a sentence or two; the encoder reads at most 256 word pieces anyway.
 # Cutting longer input keeps tokenising and BM25 bounded (a 1 MB paste takes ~1 ms).
 MAX_QUERY_CHARS = 1000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 QUERY_CACHE_SIZE = 256  # recent query vectors kept per engine (~0.4 MB)
 
 
@@ -67,7 +69,8 @@ def prepare_query(query: Any) -> tuple[str, bool]:
     if not isinstance(query, str):
         raise InputError(f"the query must be text, got {type(query).__name__}")
     head = query[: MAX_QUERY_CHARS * 4]  # collapse whitespace on a bounded prefix only
-    text = " ".join(head.split())
+    # lone surrogates (argv bytes that were not UTF-8) crash the tokenizer: show them as U+FFFD
+    text = " ".join(_SURROGATE.sub("\ufffd", head).split())
     if not text:
         raise InputError("the query is empty; type a few words, e.g. `how do models learn without labels`")
     truncated = len(text) > MAX_QUERY_CHARS or (len(query) > len(head) and bool(query[len(head):].strip()))
@@ -99,13 +102,16 @@ class SearchEngine:
         cache_dir: Path | None = None,
         encoder_factory: Callable[[], Encoder] = load_encoder,
     ):
-        self.passages = list(passages)
+        # grouped by term (stable, so a term's passages keep their order): per-term
+        # aggregation is then a linear pass over contiguous slices
+        first_seen = {term_id: i for i, term_id in reversed(list(enumerate(p.term_id for p in passages)))}
+        self.passages = sorted(passages, key=lambda p: first_seen[p.term_id])
         self.fingerprint = fingerprint
-        # terms in glossary order, each with the indices of its passages
         self.term_ids: list[str] = list(dict.fromkeys(p.term_id for p in self.passages))
         self.titles = {p.term_id: p.title for p in self.passages}
         index = {term_id: i for i, term_id in enumerate(self.term_ids)}
         self._passage_terms = np.array([index[p.term_id] for p in self.passages], dtype=np.int64)
+        self._term_starts = np.searchsorted(self._passage_terms, np.arange(len(self.term_ids)))
         self._passage_weights = np.array(
             [1.0 if p.section in DEFINING_SECTIONS else OTHER_SECTION_WEIGHT for p in self.passages])
         self._bm25 = BM25Index.build([p.keywords for p in self.passages])
@@ -167,7 +173,6 @@ class SearchEngine:
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:
             fresh = self.encoder.encode(missing)
-            fresh.setflags(write=False)  # shared between callers: nobody may change it in place
             with self._query_lock:
                 for text, vector in zip(missing, fresh):
                     known[text] = vector
@@ -176,7 +181,7 @@ class SearchEngine:
                     self._query_cache.popitem(last=False)
         if not texts:
             return np.zeros((0, self.encoder.dim), dtype=np.float32)
-        return np.stack([known[t] for t in texts])
+        return np.stack([known[t] for t in texts])  # a copy: callers may change it freely
 
     def term_embeddings(self) -> np.ndarray:
         """One unit vector per term (rows follow ``term_ids``): the mean of its passages' vectors.
@@ -184,15 +189,13 @@ class SearchEngine:
         For drawing the glossary as a map with :func:`~sslgloss.search.project_2d`.
         """
         embeddings = self.passage_embeddings()
-        sums = np.zeros((len(self.term_ids), embeddings.shape[1]), dtype=np.float64)
-        np.add.at(sums, self._passage_terms, embeddings)
-        return normalize(sums)
+        return normalize(np.add.reduceat(embeddings.astype(np.float64), self._term_starts, axis=0))
 
     # ------------------------------------------------------------------ ranking
 
     def _ranked(self, passage_scores: np.ndarray, keep: Callable[[float], bool]) -> list[tuple[int, float, int]]:
         """(term index, score, best passage index) for every kept term, best first; ties keep glossary order."""
-        scores, best = best_per_term(passage_scores, self._passage_terms, len(self.term_ids))
+        scores, best = best_per_term(passage_scores, self._term_starts)
         order = np.argsort(-scores, kind="stable")
         return [(int(t), float(scores[t]), int(best[t])) for t in order if best[t] >= 0 and keep(float(scores[t]))]
 

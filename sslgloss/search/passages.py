@@ -37,7 +37,12 @@ _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.S | re.M)
 _WIKILINK = re.compile(r"\[\[([a-z0-9-]+)(?:\|([^\]]+))?\]\]")
 _MDLINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _INLINE_CODE = re.compile(r"`([^`]*)`")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|(?<!\w)_)(\S(?:.*?\S)?)\1(?!\w)")
+_EMPHASIS = [  # bold before italics; the markers must hug the text, as Markdown requires
+    re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
+    re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"),
+    re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])"),
+    re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"),
+]
 _HEADING = re.compile(r"^#{1,6}\s+", re.M)
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}[^\n]*\n?", re.M)
 _TABLE_ROW = re.compile(r"^[ \t]*\|(.*?)\|?[ \t]*$", re.M)  # "| a | b |" -> "a, b."
@@ -54,7 +59,8 @@ def markdown_to_text(markdown: str, titles: dict[str, str] | None = None) -> str
     text = _WIKILINK.sub(lambda m: m.group(2) or titles.get(m.group(1), m.group(1).replace("-", " ")), text)
     text = _MDLINK.sub(r"\1", text)
     text = _INLINE_CODE.sub(r"\1", text)
-    text = _EMPHASIS.sub(r"\2", text)
+    for emphasis in _EMPHASIS:
+        text = emphasis.sub(r"\1", text)
     text = _HEADING.sub("", text)
     text = _TABLE_RULE.sub("", text)
     text = _TABLE_ROW.sub(lambda m: ", ".join(c.strip() for c in m.group(1).split("|")) + ".", text)
@@ -68,7 +74,7 @@ def _words(text: str) -> int:
 
 def _split_long(paragraph: str, max_words: int) -> list[str]:
     """Split one over-long paragraph at sentence ends into chunks of at most ~max_words."""
-    sentences = re.split(r"(?<=[.!?])\s+", paragraph)
+    sentences = re.split(r"(?<=[.!?])(?<!\b\d\.)\s+", paragraph)  # "2. Online path" is a list item, not an end
     chunks: list[str] = []
     current: list[str] = []
     for sentence in sentences:
@@ -92,7 +98,12 @@ def chunk_section(text: str, max_words: int = MAX_WORDS) -> list[str]:
     >>> chunk_section("a b c\\n\\nd e f", max_words=10)
     ['a b c\\nd e f']
     """
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    paragraphs: list[str] = []
+    for paragraph in (" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()):
+        if paragraphs and paragraphs[-1].endswith(":"):  # "Take one photo:" belongs with what it introduces
+            paragraphs[-1] += "\n" + paragraph
+        else:
+            paragraphs.append(paragraph)
     pieces: list[str] = []
     for paragraph in paragraphs:
         pieces.extend(_split_long(paragraph, max_words) if _words(paragraph) > max_words else [paragraph])

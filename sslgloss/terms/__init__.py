@@ -1,7 +1,7 @@
 """The core glossary, shipped as a term plugin like any other.
 
 Its term files are the ``*.md`` files beside this module; its demos are the
-pages of the Streamlit app in the repository's ``demos/pages/`` folder.
+pages of the Streamlit app in the repository's ``demos/views/`` folder.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from ..hookspecs import hookimpl
 from ..plugins import DemoPage
 
 TERMS_DIR = Path(__file__).parent
-DEMO_PAGES = Path(__file__).resolve().parents[2] / "demos" / "pages"
+DEMO_PAGES = Path(__file__).resolve().parents[2] / "demos" / "views"
 
 CORE_DEMOS = (
     ("masking", "Masking: fill in the blank", ["masked-language-modeling", "bert"], ":material/text_fields:",

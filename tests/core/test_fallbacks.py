@@ -24,9 +24,9 @@ torch = pytest.importorskip("torch")
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def text_models():
-    """Real checkpoints if present, else tiny ones; a Kneser-Ney trigram fitted on the glossary text."""
+    """Real checkpoints if present, else tiny ones; a Kneser-Ney trigram on the glossary text (this module only)."""
     from sslgloss.errors import CheckpointError
     from sslgloss.ml import infer
     from sslgloss.ml.checkpoint import Checkpoint

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-PAGES = REPO / "demos" / "pages"
+PAGES = REPO / "demos" / "views"
 
 
 @pytest.fixture(scope="session")

@@ -79,6 +79,18 @@ def test_second_load_reads_the_cached_checkpoint_instead_of_training(trained_mae
     assert again.metrics == trained_mae.metrics
 
 
+def test_a_corrupt_checkpoint_is_retrained_not_a_crash(trained_mae):
+    from sslgloss.scenarios import masked_image as mi
+    from sslgloss.scenarios import runtime
+
+    path = runtime.checkpoint_path("masked-image", trained_mae.config)
+    path.write_bytes(b"not a checkpoint")
+    mi._loaded.clear()
+    again = mi.load_or_train()
+    assert again.metrics["mae_reconstruction_error"] < again.metrics["mean_fill_reconstruction_error"]
+    assert runtime.load_torch(path)["metrics"] == again.metrics  # a good file replaced the bad one
+
+
 # ----------------------------------------------------------------------------- song styles
 
 def test_contrastive_embeddings_group_styles_better_than_raw_spectrograms(trained_songs):

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-PAGES = REPO / "demos" / "pages"
+PAGES = REPO / "demos" / "views"
 
 pytestmark = pytest.mark.usefixtures("scenario_env")
 TIMEOUT = 120  # a page's first run trains its (tiny) model or loads the sentence encoder
@@ -97,6 +97,7 @@ BAD_INPUTS = [
     ("few-label-sentiment", {"labels": "7"}, "not one of"),
     ("few-label-sentiment", {"input": ""}, "type a sentence"),
     ("few-label-sentiment", {"input": "?!?! 42"}, "no words"),
+    ("few-label-sentiment", {"input": "word " * 130}, "keep it under 500"),
 ]
 
 

@@ -21,13 +21,13 @@ torch = pytest.importorskip("torch")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 DEMOS = Path(__file__).resolve().parents[2] / "demos"
-PAGES = DEMOS / "pages"
+PAGES = DEMOS / "views"
 TIMEOUT = 60  # the first run of a page loads its model
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def text_models():
-    """The text models every page and fallback uses, loaded once for the session."""
+    """The text models every page uses; module-scoped so the n-gram stand-in never reaches other tests."""
     from sslgloss.errors import CheckpointError
     from sslgloss.ml import infer
     from sslgloss.ml.checkpoint import Checkpoint
@@ -273,7 +273,7 @@ def test_the_pages_run_one_after_another_inside_the_app(text_models):
     """The app's pages share one session: one page's inputs must not leak into the next."""
     at = AppTest.from_file(str(DEMOS / "app.py"), default_timeout=TIMEOUT).run()
     for page in ("masking", "next-word", "semantic-search", "masking"):
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception, page
         assert not errors(at), page
         assert frames(at), page

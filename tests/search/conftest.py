@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from sslgloss.schema import Term
-from sslgloss.search import SearchEngine
-from sslgloss.search.cache import cache_root
+from sslgloss.search import get_engine
 
 
 @pytest.fixture(scope="session")
@@ -21,10 +20,11 @@ def glossary():
 
 @pytest.fixture(scope="session")
 def engine(glossary):
-    """The real MiniLM engine. Uses the normal on-disk cache, so the glossary is
-    encoded once per machine (about a minute on 2 cores), not once per test run."""
-    eng = SearchEngine.from_glossary(glossary, cache_dir=cache_root() / "search")
-    eng.passage_embeddings()
+    """The real MiniLM engine, shared with the CLI commands run in-process. It uses the normal
+    on-disk cache, so the glossary is encoded once per machine (1-2 minutes on 2 cores),
+    not once per test run."""
+    eng = get_engine(glossary)
+    eng.passage_embeddings()  # now, before any test points SSLGLOSS_CACHE elsewhere
     return eng
 
 

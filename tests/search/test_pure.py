@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sslgloss.errors import InputError
 from sslgloss.search import project_2d, reciprocal_rank_fusion, semantic_scores
@@ -27,11 +29,13 @@ def test_semantic_scores_reject_mismatched_dimensions():
 
 
 def test_each_term_is_represented_by_its_best_passage():
-    scores = np.array([0.1, 0.7, 0.3, 0.9, 0.2])
-    terms = np.array([0, 0, 1, 1, 2])
-    best, index = best_per_term(scores, terms, 4)
-    assert best[:3].tolist() == [0.7, 0.9, 0.2] and index[:3].tolist() == [1, 3, 4]
-    assert best[3] == -np.inf and index[3] == -1  # a term without passages never wins
+    scores = np.array([0.1, 0.7, 0.3, 0.9, 0.2, 0.9, 0.9])
+    # terms own passages [0, 2), [2, 4), [4, 5), nothing, [5, 7)
+    best, index = best_per_term(scores, np.array([0, 2, 4, 5, 5]))
+    assert best.tolist() == [0.7, 0.9, 0.2, -np.inf, 0.9]
+    assert index.tolist() == [1, 3, 4, -1, 5]  # a term without passages never wins; ties: the first passage
+    with pytest.raises(InputError):
+        best_per_term(scores, np.array([3, 1]))
 
 
 def test_rrf_on_a_handmade_case():
@@ -102,6 +106,11 @@ def test_empty_queries_are_refused_with_a_hint(query):
         prepare_query(query)
 
 
+def test_lone_surrogates_become_replacement_characters():
+    # Python hands undecodable argv bytes over as lone surrogates; the tokenizer cannot take them
+    assert prepare_query("caf\udce9 \ud800 latte") == ("caf\ufffd \ufffd latte", False)
+
+
 def test_huge_queries_are_cut_and_flagged():
     text, cut = prepare_query("word " * 200_000)  # 1 MB
     assert cut and 500 <= len(text) <= 1000
@@ -128,9 +137,9 @@ def _engine_for(terms, tmp_path):
     return SearchEngine.from_glossary(TinyGlossary(terms, "fp"), cache_dir=tmp_path, encoder_factory=FakeEncoder)
 
 
-def test_an_empty_glossary_is_refused():
+def test_an_empty_glossary_is_refused(tmp_path):
     with pytest.raises(InputError, match="no terms"):
-        _engine_for([], None)
+        _engine_for([], tmp_path)
 
 
 def test_passages_carry_their_term_and_section(tiny_terms, tmp_path):
@@ -139,3 +148,20 @@ def test_passages_carry_their_term_and_section(tiny_terms, tmp_path):
     engine = _engine_for(terms, tmp_path)
     sections = {(p.term_id, p.section) for p in engine.passages}
     assert {("x", "Summary"), ("x", "Definition"), ("x", "Example")} <= sections
+
+
+@pytest.fixture(scope="module")
+def tiny_engine(tmp_path_factory):
+    terms = [make_term("cats", "Cats", "Small furry animals that purr."), make_term("ships", "Ships", "Vessels at sea.")]
+    return _engine_for(terms, tmp_path_factory.mktemp("cache"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(query=st.text(max_size=300), mode=st.sampled_from(["semantic", "keyword", "hybrid"]), k=st.integers(1, 5))
+def test_any_text_gives_results_or_a_clear_input_error(tiny_engine, query, mode, k):
+    try:
+        results = tiny_engine.search(query, k=k, mode=mode)
+    except InputError as exc:
+        assert "empty" in str(exc)
+        return
+    assert len(results) <= k and len({r.term_id for r in results}) == len(results)

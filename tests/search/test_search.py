@@ -32,6 +32,11 @@ def test_a_paraphrase_is_found_by_meaning_but_not_by_keywords(engine):
     assert "emotion-recognition" not in [r.term_id for r in engine.search(query, k=3, mode="keyword")]
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_text_with_lone_surrogates_is_searched(engine, mode):
+    assert engine.search("caf\udce9 latte \ud800 predict the next word", k=2, mode=mode)
+
+
 def test_keyword_search_finds_exact_rare_words(engine):
     assert engine.search("Okapi BM25 saturation", k=1, mode="keyword")[0].term_id == "bm25"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demos/: `import common` however the page is run
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # demos/: `import common` however the page is run
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import common  # noqa: E402
 
 from sslgloss.scenarios import few_label_sentiment as fs  # noqa: E402

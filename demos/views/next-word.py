@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demos/, for `import common`
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # demos/, for `import common`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import common  # noqa: E402
 
@@ -210,10 +211,10 @@ def show_bars(frame: pd.DataFrame, key: str) -> None:
     st.dataframe(frame, hide_index=True, key=key, column_config={
         "word": st.column_config.TextColumn("word", width="small"),
         "probability": st.column_config.ProgressColumn(
-            "probability", format="percent", min_value=0.0, max_value=1.0,
+            "probability", format="percent", min_value=0.0, max_value=1.0, width=105,
             help="the model's probability that this word comes next"),
         "if sampled": st.column_config.ProgressColumn(
-            "if sampled", format="percent", min_value=0.0, max_value=1.0,
+            "if sampled", format="percent", min_value=0.0, max_value=1.0, width=105,
             help=f"the chance of drawing this word after temperature, top-k and top-p, among the {POOL} most "
                  "likely words"),
     })

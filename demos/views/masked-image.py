@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demos/: `import common` however the page is run
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # demos/: `import common` however the page is run
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import common  # noqa: E402
 
 from sslgloss.scenarios import masked_image as mi  # noqa: E402

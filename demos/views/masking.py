@@ -18,7 +18,8 @@ import pandas as pd
 import streamlit as st
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demos/, for `import common`
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # demos/, for `import common`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import common  # noqa: E402
 from common import term_link  # noqa: E402

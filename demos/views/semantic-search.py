@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demos/, for `import common`
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # demos/, for `import common`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import common  # noqa: E402
 from common import term_url  # noqa: E402
@@ -138,7 +139,6 @@ TERMS = ["semantic-search", "sentence-embedding", "cosine-similarity", "bm25", "
 
 def results_frame(results) -> pd.DataFrame:
     return pd.DataFrame({
-        "rank": range(1, len(results) + 1),
         "term": [r.title for r in results],
         "score": [r.score for r in results],
         "page": [term_url(r.term_id) for r in results],
@@ -153,7 +153,6 @@ def show_results(mode: str, results, key: str) -> None:
         return
     top = 1.0 if mode == "semantic" else max(max(r.score for r in results), 1e-9)
     st.dataframe(results_frame(results), hide_index=True, key=key, column_config={
-        "rank": st.column_config.NumberColumn("#", width="small"),
         "term": st.column_config.TextColumn("term", width="medium"),
         "score": st.column_config.ProgressColumn("score", help=SCORE_HELP[mode], format="%.2f",
                                                  min_value=0.0, max_value=top, width="small"),

@@ -1,0 +1,53 @@
+"""The real demo server under many concurrent learners (slow: minutes).
+
+``benchmarks/load.py`` does the driving; these tests hold it to the targets:
+no errors, the same input gives the same answer in every session, memory flat
+after warm-up. The figures are printed (run with ``-s`` to see them).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks.load import SCENARIOS, DemoServer, asyncio_run_drive, demo_url, summary, wait_answer, warm_up
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = DemoServer(log_path=tmp_path_factory.mktemp("demo-server") / "streamlit.log").start()
+    try:
+        srv.wait_ready(180)
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.demo for s in SCENARIOS])
+def test_every_demo_answers_a_second_session_too(server, browser, scenario):
+    """Models are cached per process: a later session must get the cached model, not an error."""
+    answers = []
+    for _ in range(2):
+        page = browser.new_page()
+        try:
+            page.goto(demo_url(server.url, scenario))
+            answers.append(wait_answer(page, scenario, 300_000))
+        finally:
+            page.close()
+    assert answers[0] == answers[1]
+
+
+def test_twenty_concurrent_sessions_on_every_demo(server):
+    warm_up(server.url)
+    before = server.rss_mb()
+    results = asyncio_run_drive(server.url, sessions=20, seconds=90)
+    after = server.rss_mb()
+    figures = summary(results, before, after, 90, 20)
+    print("\n" + json.dumps(figures, indent=2))
+    assert not results.errors, "\n".join(results.errors[:5])
+    assert not figures["nondeterministic_answers"]
+    assert results.sessions >= 20
+    assert after - before < max(150.0, 0.25 * before), f"RSS grew from {before:.0f} MB to {after:.0f} MB"
