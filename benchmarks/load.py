@@ -376,26 +376,28 @@ async def drive(base: str, sessions: int, seconds: float, demos: list[Scenario] 
     return results
 
 
-def warm_up(base: str, demos: list[Scenario] | None = None, timeout_ms: float = 300_000) -> dict[str, float]:
-    """Open every demo once (models load, caches fill); seconds to the first answer of each."""
-    import asyncio
+def warm_up(base: str, demos: list[Scenario] | None = None, timeout_ms: float = 300_000) -> dict[str, float | str]:
+    """Open every demo once (models load, caches fill): seconds to its first answer, or the error it showed."""
+    from playwright.sync_api import sync_playwright
 
-    async def run() -> dict[str, float]:
-        from playwright.async_api import async_playwright
-
-        times = {}
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = await browser.new_page()
+    times: dict[str, float | str] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
             for scenario in demos or SCENARIOS:
+                page = browser.new_page()
                 started = time.monotonic()
-                await page.goto(demo_url(base, scenario), wait_until="domcontentloaded")
-                await _wait_answer_async(page, scenario, timeout_ms)
-                times[scenario.demo] = time.monotonic() - started
-            await browser.close()
-        return times
-
-    return asyncio.run(run())
+                try:
+                    page.goto(demo_url(base, scenario), wait_until="domcontentloaded")
+                    wait_answer(page, scenario, timeout_ms)
+                    times[scenario.demo] = time.monotonic() - started
+                except Exception as err:  # reported; the load run still goes on with every demo
+                    times[scenario.demo] = f"{type(err).__name__}: {str(err)[:200]}"
+                finally:
+                    page.close()
+        finally:
+            browser.close()
+    return times
 
 
 def summary(results: Results, rss_before: float, rss_after: float, seconds: float, sessions: int) -> dict:
@@ -434,7 +436,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"server: {server.url} (log {server.log_path}); health after {server.wait_ready(180):.1f} s")
             base = server.url
         warm = warm_up(base, demos)
-        print("warm-up, first answer per demo (s): " + ", ".join(f"{k} {v:.1f}" for k, v in warm.items()))
+        print("warm-up, first answer per demo (s): "
+              + ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} FAILED ({v})" for k, v in warm.items()))
         rss_before = server.rss_mb() if server else float("nan")
         results = asyncio_run_drive(base, args.sessions, args.seconds, demos)
         rss_after = server.rss_mb() if server else float("nan")

@@ -122,8 +122,8 @@ def build_glossary(contrib: Contributions) -> Glossary:
     cwd = Path.cwd()
     for plugin, path in contrib.term_sources:
         rel = _display_path(path.absolute(), cwd)
-        try:
-            digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+        try:  # plugin + file name, not the path: the fingerprint must not depend on the working folder
+            digest.update(f"{plugin}/{path.name}".encode() + b"\0" + path.read_bytes() + b"\0")
         except OSError:
             pass
         term, found = parse_term_file(path, rel)

@@ -230,7 +230,7 @@ def _masked_input(lm: LoadedModel, text, notices: list[str]) -> tuple[list[int],
     return ids, positions, tokens
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def _masked_probs(lm: LoadedModel, ids: list[int], positions: list[int], notices: list[str]) -> torch.Tensor:
     L = MASKED_WINDOW
     if len(ids) <= L:
@@ -298,11 +298,11 @@ class _NeuralSource:
     def __init__(self, lm: LoadedModel, ids: list[int]):
         self.lm = lm
         self.cache = lm.model.new_cache()
-        with torch.no_grad():
+        with torch.inference_mode():
             logits, _ = lm.model(torch.tensor([ids]), kv_cache=self.cache)
         self.first = F.softmax(logits[0, -1], dim=-1)
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def extend(self, paths: list[list[int]]) -> torch.Tensor:
         """Next-token probabilities after the prompt + each path (all paths the same length)."""
         n = len(paths)
@@ -442,7 +442,7 @@ def generate(prompt: str, tokens: int = 30, temperature: float = 1.0, top_k: int
     cache = model.new_cache()
     out: list[int] = []
     stopped = "length"
-    with torch.no_grad():
+    with torch.inference_mode():
         logits, _ = model(torch.tensor([context]), kv_cache=cache)
         for _ in range(tokens):
             probs = F.softmax(logits[0, -1], dim=-1)

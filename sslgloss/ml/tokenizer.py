@@ -49,8 +49,11 @@ def is_punctuation(token: str) -> bool:
 
 
 def is_word(token: str) -> bool:
-    """A token a learner would call a whole word: not special, not a ##piece, not punctuation."""
-    return not (is_special(token) or is_continuation(token) or is_punctuation(token))
+    """A token a learner would call a whole word: not special, not a ##piece, not punctuation,
+    and not a stray letter (the "s" of "it's" is a token, not an answer; "a" and "i" are words)."""
+    if is_special(token) or is_continuation(token) or is_punctuation(token):
+        return False
+    return not (len(token) == 1 and token.isalpha() and token not in ("a", "i"))
 
 
 def join_tokens(tokens: list[str]) -> str:

@@ -26,9 +26,17 @@ def test_fill_mask_gives_whole_words(shipped):
     assert not any(is_punctuation(p.word) for p in result[0])
 
 
-def test_fill_mask_answers_sensibly(shipped):
-    words = [p.word for p in shipped.fill_mask("She drank a cup of [MASK] in the morning.", k=10)[0]]
-    assert {"tea", "coffee", "water", "milk", "wine"} & set(words), words
+def test_fill_mask_answers_depend_on_the_context(shipped):
+    a = [p.word for p in shipped.fill_mask("The cat sat on the [MASK].", k=5)[0]]
+    b = [p.word for p in shipped.fill_mask("a person who [MASK] a car", k=5)[0]]
+    unigram = [p.word for p in shipped.unigram_fill_mask("The cat sat on the [MASK].", k=5)[0]]
+    assert a != b and a != unigram
+
+
+def test_next_word_has_learned_gloss_english(shipped):
+    # the shipped model learned mostly from WordNet glosses: "a member of the" -> family, genus...
+    words = [p.word for p in shipped.next_word_distribution("a member of the", k=10)]
+    assert {"family", "genus", "order", "class"} & set(words), words
 
 
 def test_several_masks_get_one_list_each(shipped):
