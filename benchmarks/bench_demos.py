@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--demo", default="masking", choices=sorted(INPUTS))
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows up even when the output goes to a file
     with open("/proc/loadavg") as f:
         print(f"load average: {f.read().split()[:3]}  cores: {os.cpu_count()}")
     print("command: .venv/bin/python benchmarks/bench_demos.py " + " ".join(argv if argv is not None else sys.argv[1:]))

@@ -175,7 +175,8 @@ class Scenario:
 SCENARIOS = [
     Scenario("masking", {"input": "The cat sat on the [MASK]."}, '[data-testid="stMarkdown"]', "best guess",
              "text", "A dog is a kind of [MASK]."),
-    Scenario("next-word", {"input": "The model learns to"}, '[data-testid="stButton"]', "·",
+    Scenario("next-word", {"input": "The model learns to"},
+             '[data-testid="stButtonGroup"], [data-testid="stButton"]', "·",
              "textarea", "Self-supervised learning needs"),
     Scenario("semantic-search", {"input": "hide some words and predict them"}, '[data-testid="stDataFrame"]',
              "|", "text", "how alike are two vectors"),
@@ -423,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="an already running demo server (default: start one on a free port)")
     parser.add_argument("--demos", help="comma-separated demo ids (default: every demo)")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows up even when the output goes to a file
     demos = [BY_ID[d] for d in args.demos.split(",")] if args.demos else SCENARIOS
     with open("/proc/loadavg") as f:
         print(f"load average: {f.read().split()[:3]}  cores: {os.cpu_count()}")
