@@ -149,6 +149,8 @@ def _check_text(text, what: str = "text") -> str:
         raise InputError(f"no {what} given")
     if not isinstance(text, str):
         raise InputError(f"the {what} must be a string, not {type(text).__name__}")
+    # lone surrogates (from non-UTF-8 argv bytes) would crash the tokenizer: make them U+FFFD
+    text = text.encode("utf-8", "replace").decode("utf-8")
     return _CONTROL.sub(" ", text)
 
 

@@ -245,7 +245,12 @@ def load_or_train(config: MaskedImageConfig | None = None, progress: Progress | 
                 model = MaskedAutoencoder(MAEConfig(**payload["model_config"]))
                 model.load_state_dict(payload["state_dict"])
                 model.eval()
-                trained = TrainedMAE(model, config, mean_image, payload["metrics"])
+                metrics = payload["metrics"]
+                # a checkpoint written by an older evaluate() lacks figures the page shows: retrain, don't crash
+                missing = {"mae_reconstruction_error"} - set(metrics)
+                if missing:
+                    raise KeyError(f"cached metrics lack {sorted(missing)}")
+                trained = TrainedMAE(model, config, mean_image, metrics)
             except (CheckpointError, KeyError, TypeError, RuntimeError) as exc:  # a cache, not a source of truth
                 log.warning("retraining: %s", exc)
         if trained is None:
@@ -266,8 +271,9 @@ def parse_patches(text: str) -> np.ndarray:
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
-        if not (part.isascii() and part.isdigit()) or not 0 <= int(part) < NUM_PATCHES:
-            raise InputError(f"`{part}` is not a patch number; patches are numbered 0 to {NUM_PATCHES - 1}, "
+        if not (part.isascii() and part.isdigit()) or len(part) > 2 or not 0 <= int(part) < NUM_PATCHES:
+            shown = part if len(part) <= 20 else part[:17] + "..."
+            raise InputError(f"`{shown}` is not a patch number; patches are numbered 0 to {NUM_PATCHES - 1}, "
                              f"row by row, separated by commas (e.g. `0,5,10`)")
         hidden[int(part)] = True
     return hidden

@@ -62,6 +62,7 @@ def save_torch(path: Path, payload: dict) -> None:
     os.close(fd)
     try:
         torch.save(payload, tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shared read-only cache must be readable by the service user
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

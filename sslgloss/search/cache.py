@@ -95,6 +95,7 @@ def save_embeddings(path: Path, embeddings: np.ndarray, texts: Sequence[str]) ->
             with os.fdopen(fd, "wb") as handle:
                 np.savez(handle, embeddings=np.asarray(embeddings, dtype=np.float32),
                          keys=np.array([text_key(t) for t in texts], dtype=str))
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shared read-only cache must be readable by the service user
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -11,10 +11,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 

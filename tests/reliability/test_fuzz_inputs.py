@@ -202,11 +202,6 @@ def test_search_of_a_megabyte_is_bounded(engine):
 
 # ----------------------------------------------------------------------------- demo inputs from URLs
 
-# Known bug (reported to the scenarios helper): `part.isdigit()` accepts "²" and 5000-digit strings that
-# int() then rejects with a bare ValueError. Fix in sslgloss/scenarios/masked_image.py parse_patches:
-# `if not (part.isascii() and part.isdigit()) or len(part) > 2 or not 0 <= int(part) < NUM_PATCHES:`.
-# Remove this marker once fixed (strict: the test then fails as XPASS to say so).
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="parse_patches raises a bare ValueError on '²' / 5000 digits")
 @FAST
 @given(text=st.one_of(user_text(big=False), st.text(st.sampled_from("0123456789, ²١٣")), st.just("9" * 5000)))
 def test_masked_image_patch_list_from_a_url(text):
@@ -241,10 +236,8 @@ SURROGATE_TEXT = "caf\udce9 [MASK] \ud800"
 # Fix: replace surrogates with U+FFFD where text enters, as sslgloss/search/engine.py `prepare_query`
 # now does; sslgloss/ml/infer.py `_check_text` still needs it.
 # Remove the markers once fixed (strict: an XPASS then fails to say so).
-SURROGATE_BUG = pytest.mark.xfail(strict=True, raises=TypeError, reason="lone surrogates crash the tokenizer")
 
 
-@SURROGATE_BUG
 @pytest.mark.parametrize("fn", ["fill_mask", "next_word_distribution", "generate", "attention"])
 def test_lone_surrogates_give_an_answer_or_input_error(infer, fn):
     call(getattr(infer, fn), SURROGATE_TEXT)

@@ -12,9 +12,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
