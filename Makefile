@@ -2,7 +2,7 @@
 #   make serve      set up, then serve the site (http://127.0.0.1:8000) with its live demos (:8501)
 #   make test       set up, then run the default test suite (unit, site build, demos, browser)
 #   make test-slow  the slow checks too (training to quality, long fuzzing, load)
-#   make bench      benchmarks (prints a table, writes benchmarks/results.json)
+#   make bench      install .[bench] (the peer plugin), run the benchmarks (prints a table, writes benchmarks/results.json)
 #   make train      retrain the default models (`sslgloss train --preset release`)
 
 VENV   ?= .venv
@@ -48,6 +48,7 @@ test-slow: setup
 	$(BIN)/python -m pytest -m "slow or not slow"
 
 bench: setup
+	$(BIN)/pip install -q -e '.[test,bench]'
 	$(BIN)/python -m benchmarks
 
 train: setup

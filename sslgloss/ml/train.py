@@ -60,7 +60,7 @@ def preset(name: str, kind: str, vocab_size: int) -> Preset:
         size = dict(vocab_size=vocab_size, d_model=256, n_layers=4, n_heads=4, d_ff=1024, dropout=0.1 if masked else 0.0)
         model = MaskedLMConfig(**size) if masked else CausalLMConfig(block_size=128, **size)
         # 2,048 tokens a step for both: small batches make more updates from the few tokens a
-        # CPU budget allows. release: step counts sized for ~20+ minutes each on 2 shared cores
+        # CPU budget allows. release: step counts sized for about 90 minutes each, the two run side by side with one thread each
         # (sslgloss/ml/README.md has the measured durations).
         steps = {"default": 600, "release": RELEASE_STEPS[kind]}[name]
         if masked:
@@ -71,7 +71,7 @@ def preset(name: str, kind: str, vocab_size: int) -> Preset:
     raise ValueError(f"unknown preset {name!r}; choose release, default or tiny")
 
 
-RELEASE_STEPS = {"masked": 800, "next-word": 550}
+RELEASE_STEPS = {"masked": 5500, "next-word": 3500}
 PRESETS = ("release", "default", "tiny")
 
 

@@ -70,11 +70,15 @@ def save_torch(path: Path, payload: dict) -> None:
 
 
 def load_torch(path: Path) -> dict:
-    """Read a checkpoint written by ``save_torch``; a corrupt file says how to get a fresh one."""
+    """Read a checkpoint written by ``save_torch``; a corrupt file says how to get a fresh one.
+
+    ``weights_only=True``: a checkpoint holds tensors and plain Python values only, so a
+    file someone swapped into the cache folder cannot run code when it is loaded.
+    """
     import torch
 
     try:
-        return torch.load(path, map_location="cpu", weights_only=False)
+        return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # truncated or from an incompatible version: name the file to delete
         raise CheckpointError(f"cannot read checkpoint {path} ({type(exc).__name__}: {exc}); "
                               f"delete it and the scenario retrains on next use") from exc

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import signal
 import subprocess
 import time
@@ -181,6 +182,27 @@ def test_a_corrupt_scenario_checkpoint_names_the_file_to_delete(tmp_path, monkey
     assert str(path) in str(err.value) and "delete it" in str(err.value)
 
 
+class _RunsCode:
+    """A pickle that would call a function on load (here a harmless one that leaves a mark)."""
+
+    def __reduce__(self):
+        return (os.makedirs, (os.environ["SSLGLOSS_TEST_MARK"],))
+
+
+def test_a_scenario_checkpoint_cannot_run_code_when_loaded(tmp_path, monkeypatch):
+    import torch
+
+    from sslgloss.scenarios import runtime
+
+    mark = tmp_path / "code-ran"
+    monkeypatch.setenv("SSLGLOSS_TEST_MARK", str(mark))
+    path = tmp_path / "swapped.pt"
+    torch.save({"state_dict": {}, "metrics": _RunsCode()}, path)
+    with pytest.raises(CheckpointError):
+        runtime.load_torch(path)
+    assert not mark.exists()
+
+
 # ----------------------------------------------------------------------------- a site build that fails or is killed
 
 def site_config(folder: Path, term_dirs: list[str] | None = None, demos_url: str = "http://127.0.0.1:8501") -> Path:
@@ -188,7 +210,7 @@ def site_config(folder: Path, term_dirs: list[str] | None = None, demos_url: str
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("\ndocs_dir: docs\n", f"\ndocs_dir: {REPO / 'docs'}\n")
     text = text.replace("\nsite_dir: site\n", f"\nsite_dir: {folder / 'site'}\n")
-    text = text.replace("demos_url: http://127.0.0.1:8501", f"demos_url: {demos_url}")
+    text = re.sub(r"(?m)^(\s*demos_url:).*$", lambda m: f"{m.group(1)} {demos_url}", text)
     if term_dirs is not None:
         text = text.replace("term_dirs: []", f"term_dirs: {term_dirs}")
     assert str(folder / "site") in text and demos_url in text, "mkdocs.yml changed shape; update site_config()"

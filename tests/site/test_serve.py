@@ -72,3 +72,19 @@ def test_a_rebuild_shows_an_edited_term(tmp_path):
     assert "Alpha, rewritten." in html and "The new Alpha summary." in html
     assert "Alpha text for definition." not in html
     assert "Zeta" in (site / "terms" / "zeta" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_site_embeds_demos_from_the_port_serve_chose(monkeypatch):
+    """`sslgloss serve --port/--demos-port` pass their addresses on; the site's iframes must follow them."""
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("SSLGLOSS_DEMOS_URL", "http://127.0.0.1:9123")
+    monkeypatch.setenv("SSLGLOSS_SITE_URL", "http://127.0.0.1:8123/")
+    config = load_config(str(REPO / "mkdocs.yml"))
+    assert config.plugins["sslgloss"].config.demos_url == "http://127.0.0.1:9123"
+    assert config.site_url == "http://127.0.0.1:8123/"
+    monkeypatch.delenv("SSLGLOSS_DEMOS_URL")
+    monkeypatch.delenv("SSLGLOSS_SITE_URL")
+    config = load_config(str(REPO / "mkdocs.yml"))
+    assert config.plugins["sslgloss"].config.demos_url == "http://127.0.0.1:8501"
+    assert config.site_url == "http://127.0.0.1:8000/"
