@@ -53,15 +53,34 @@ def skey(name: str) -> str:
 def param(name: str, default, parse=str):
     """``common.param`` under this page's session key: the URL's ``?name=`` on first run, else the widget's value."""
     if skey(name) not in st.session_state:
-        value = default
-        raw = st.query_params.get(name)
-        if raw is not None:
-            try:
-                value = parse(raw)
-            except (InputError, ValueError) as err:
-                st.error(f"The link's `{name}` parameter was not used: {err}", icon=":material/error:")
-        st.session_state[skey(name)] = value
+        st.session_state[skey(name)] = _from_url(name, default, parse)
     return st.session_state[skey(name)]
+
+
+def _from_url(name: str, default, parse):
+    """The URL's ``?name=`` parsed, else ``default`` (a bad value is reported and not used)."""
+    raw = st.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        return parse(raw)
+    except (InputError, ValueError) as err:
+        st.error(f"The link's `{name}` parameter was not used: {err}", icon=":material/error:")
+        return default
+
+
+def initial(name: str, default, parse=str):
+    """The first value of a widget inside ``st.tabs``: the URL's ``?name=`` on first run, else ``default``.
+
+    Widgets in a tab that is not showing must get their start value through ``value=``: one whose
+    value is only put into session state beforehand (as ``param`` does) comes back empty from the
+    browser on the next rerun (Streamlit 1.67), which emptied "Text to mask" after the first change
+    of the main input. Kept under its own key, so the widget's key holds only what the learner typed.
+    """
+    store = skey(name) + ":initial"
+    if store not in st.session_state:
+        st.session_state[store] = _from_url(name, default, parse)
+    return st.session_state[store]
 
 
 def sync(name: str, default=None, fmt=str) -> None:
@@ -291,17 +310,16 @@ def random_tab(k: int) -> None:
         "BERT's training chooses 15% of the tokens at random; 80% of those become `[MASK]`, 10% a random word and "
         "10% stay as they are, and the model must restore the original at every chosen position. Here every chosen "
         "word becomes `[MASK]`, so you can compare what the model restores with what was there.")
-    param("sentence", DEFAULT_SENTENCE)
-    param("rate", DEFAULT_RATE, parse_rate)
-    param("seed", 0, common.parse_int(0, 1_000_000))
-    st.text_area("Text to mask", key=skey("sentence"), height=90, on_change=sync,
-                 args=("sentence", DEFAULT_SENTENCE))
+    st.text_area("Text to mask", value=initial("sentence", DEFAULT_SENTENCE), key=skey("sentence"), height=90,
+                 on_change=sync, args=("sentence", DEFAULT_SENTENCE))
     left, right = st.columns(2)
     with left:
-        rate = st.slider("Share of words hidden", 0.05, 0.5, step=0.05, key=skey("rate"), format="%.2f",
-                         on_change=sync, args=("rate", DEFAULT_RATE, lambda v: f"{v:.2f}"))
+        rate = st.slider("Share of words hidden", 0.05, 0.5, value=initial("rate", DEFAULT_RATE, parse_rate), step=0.05,
+                         key=skey("rate"), format="%.2f", on_change=sync,
+                         args=("rate", DEFAULT_RATE, lambda v: f"{v:.2f}"))
     with right:
-        seed = st.number_input("Seed (the same seed hides the same words)", 0, 1_000_000, key=skey("seed"),
+        seed = st.number_input("Seed (the same seed hides the same words)", 0, 1_000_000,
+                               value=initial("seed", 0, common.parse_int(0, 1_000_000)), key=skey("seed"),
                                on_change=sync, args=("seed", 0))
     result = None
     with common.guard():
@@ -364,15 +382,14 @@ def attention_tab(text: str) -> None:
     show_notices(maps.notices)
     n_layers, n_heads = maps.weights.shape[:2]
     heads = ["average"] + [str(h) for h in range(1, n_heads + 1)]
-    param("layer", n_layers, common.parse_int(1, n_layers))
-    param("head", "average", common.parse_choice(heads))
     left, right = st.columns(2)
     with left:
-        layer = st.select_slider("Layer", options=list(range(1, n_layers + 1)), key=skey("layer"),
+        layer = st.select_slider("Layer", options=list(range(1, n_layers + 1)),
+                                 value=initial("layer", n_layers, common.parse_int(1, n_layers)), key=skey("layer"),
                                  on_change=sync, args=("layer", n_layers))
     with right:
-        head = st.segmented_control("Head", heads, key=skey("head"), required=True, on_change=sync,
-                                    args=("head", "average"))
+        head = st.segmented_control("Head", heads, default=initial("head", "average", common.parse_choice(heads)),
+                                    key=skey("head"), required=True, on_change=sync, args=("head", "average"))
     data, spec = attention_chart(maps, int(layer) - 1, None if head in (None, "average") else int(head) - 1)
     st.vega_lite_chart(data, spec, key="attention", width="content")
     st.caption(
