@@ -52,7 +52,9 @@ class StagedSiteDir:
         self.target = os.path.abspath(target)
         parent = os.path.dirname(self.target)
         os.makedirs(parent, exist_ok=True)
-        self.path = tempfile.mkdtemp(prefix=f".{os.path.basename(self.target)}.building-", dir=parent)
+        # the builder's process id is in the name, so a later build can tell a dead build's folder
+        # from one that another build is still writing (see leftovers)
+        self.path = tempfile.mkdtemp(prefix=f".{os.path.basename(self.target)}.building-{os.getpid()}-", dir=parent)
         self.done = False
 
     def commit(self) -> None:
@@ -82,7 +84,12 @@ class StagedSiteDir:
 
     @staticmethod
     def leftovers(target: str, older_than: float = 3600.0) -> list[Path]:
-        """Staging folders a killed build left behind (not touched for an hour: not a build still running)."""
+        """Staging folders a killed build left behind.
+
+        A folder is left over when the process that made it (its id is in the name) no longer runs on
+        this machine, or when nothing touched it for ``older_than`` seconds (folders without an id, or
+        made on another machine sharing the disk). A build still running elsewhere is never one.
+        """
         target_path = Path(os.path.abspath(target))
         found = sorted(target_path.parent.glob(f".{target_path.name}.building-*")) + \
             sorted(target_path.parent.glob(f".{target_path.name}.old-*"))
@@ -90,8 +97,23 @@ class StagedSiteDir:
         old = []
         for path in found:
             try:
-                if now - path.stat().st_mtime > older_than:
+                if _builder_gone(path.name) or now - path.stat().st_mtime > older_than:
                     old.append(path)
             except OSError:
                 pass
         return old
+
+
+def _builder_gone(name: str) -> bool:
+    """True when ``name`` (``.site.building-<pid>-xxxx``) names a process that has ended."""
+    _, _, rest = name.partition(".building-")
+    pid = rest.split("-", 1)[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # a process of another user: alive
+        return False
+    return False

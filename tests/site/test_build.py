@@ -144,3 +144,18 @@ def test_links_resolve_with_either_url_style(tmp_path, directory_urls):
     home = (site / "index.html").read_text(encoding="utf-8")
     expected = "terms/alpha/" if directory_urls else "terms/alpha.html"
     assert f'href="{expected}" data-term="alpha">Alpha</a>' in home
+
+
+def test_a_killed_builds_staging_folder_is_a_leftover_but_a_running_builds_is_not(tmp_path):
+    """The next build deletes what a killed build left next to site/, never a folder another build is filling."""
+    import subprocess
+
+    from sslgloss.site.atomic import StagedSiteDir
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()  # its process id now belongs to no running process
+    dead = tmp_path / f".site.building-{ended.pid}-abc123"
+    running = tmp_path / f".site.building-{os.getppid()}-def456"  # the process that started pytest: alive
+    dead.mkdir()
+    running.mkdir()
+    assert StagedSiteDir.leftovers(str(tmp_path / "site")) == [dead]
