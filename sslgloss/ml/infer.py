@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from sslgloss.errors import InputError
+from sslgloss.text import replace_lone_surrogates
 from sslgloss.ml.checkpoint import Checkpoint, find_checkpoint, load_checkpoint
 from sslgloss.ml.tokenizer import MASK, SEP, UNK, is_continuation, is_punctuation, is_word, join_tokens
 
@@ -149,8 +150,7 @@ def _check_text(text, what: str = "text") -> str:
         raise InputError(f"no {what} given")
     if not isinstance(text, str):
         raise InputError(f"the {what} must be a string, not {type(text).__name__}")
-    # lone surrogates (from non-UTF-8 argv bytes) would crash the tokenizer: make them U+FFFD
-    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = replace_lone_surrogates(text)
     return _CONTROL.sub(" ", text)
 
 

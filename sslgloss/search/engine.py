@@ -10,7 +10,6 @@ between threads, and ``get_engine()`` gives one per glossary per process.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
@@ -20,6 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import InputError
+from ..text import replace_lone_surrogates
 from .bm25 import BM25Index
 from .cache import cache_file, cache_root, cached_embeddings
 from .fusion import reciprocal_rank_fusion
@@ -40,7 +40,6 @@ OTHER_SECTION_WEIGHT = 0.8
 # A question is a sentence or two; the encoder reads at most 256 word pieces anyway.
 # Cutting longer input keeps tokenising and BM25 bounded (a 1 MB paste takes ~1 ms).
 MAX_QUERY_CHARS = 1000
-_SURROGATE = re.compile("[\ud800-\udfff]")
 QUERY_CACHE_SIZE = 256  # recent query vectors kept per engine (~0.4 MB)
 
 
@@ -70,7 +69,7 @@ def prepare_query(query: Any) -> tuple[str, bool]:
         raise InputError(f"the query must be text, got {type(query).__name__}")
     head = query[: MAX_QUERY_CHARS * 4]  # collapse whitespace on a bounded prefix only
     # lone surrogates (argv bytes that were not UTF-8) crash the tokenizer: show them as U+FFFD
-    text = " ".join(_SURROGATE.sub("\ufffd", head).split())
+    text = " ".join(replace_lone_surrogates(head).split())
     if not text:
         raise InputError("the query is empty; type a few words, e.g. `how do models learn without labels`")
     truncated = len(text) > MAX_QUERY_CHARS or (len(query) > len(head) and bool(query[len(head):].strip()))

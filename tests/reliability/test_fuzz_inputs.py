@@ -232,10 +232,8 @@ def test_sentiment_demo_answers_or_refuses_any_text(text):
 # Lone surrogates reach the library from the command line: Python decodes argv bytes that are not
 # UTF-8 with surrogateescape (`sslgloss mask $'caf\xe9 [MASK]'` in a Latin-1 terminal).
 SURROGATE_TEXT = "caf\udce9 [MASK] \ud800"
-# Known bug (reported): the tokenizers raise TypeError("TextInputSequence must be str") on them.
-# Fix: replace surrogates with U+FFFD where text enters, as sslgloss/search/engine.py `prepare_query`
-# now does; sslgloss/ml/infer.py `_check_text` still needs it.
-# Remove the markers once fixed (strict: an XPASS then fails to say so).
+# The tokenizers raise TypeError("TextInputSequence must be str") on them, so both the models and the
+# search replace them with U+FFFD where text enters (sslgloss.text.replace_lone_surrogates).
 
 
 @pytest.mark.parametrize("fn", ["fill_mask", "next_word_distribution", "generate", "attention"])
