@@ -236,8 +236,8 @@ def _masked_input(lm: LoadedModel, text, notices: list[str]) -> tuple[list[int],
 def _masked_probs(lm: LoadedModel, ids: list[int], positions: list[int], notices: list[str]) -> torch.Tensor:
     L = MASKED_WINDOW
     if len(ids) <= L:
-        logits, _ = lm.model(torch.tensor([ids]))  # (1, T, V)
-        return F.softmax(logits[0, positions], dim=-1)
+        h = lm.model.hidden(torch.tensor([ids]))  # (1, T, C)
+        return F.softmax(lm.model.predict(h[0, positions]), dim=-1)  # vocabulary logits at the masks only
     notices.append(
         f"the text is {len(ids)} tokens long and the model reads at most {L}; "
         f"each [MASK] was predicted from the {L} tokens around it"
@@ -247,8 +247,8 @@ def _masked_probs(lm: LoadedModel, ids: list[int], positions: list[int], notices
         start = max(0, min(p - L // 2, len(ids) - L))
         windows.append(ids[start : start + L])
         where.append(p - start)
-    logits, _ = lm.model(torch.tensor(windows))  # (M, L, V)
-    return F.softmax(logits[torch.arange(len(positions)), where], dim=-1)
+    h = lm.model.hidden(torch.tensor(windows))  # (M, L, C)
+    return F.softmax(lm.model.predict(h[torch.arange(len(positions)), where]), dim=-1)
 
 
 def _top_words(lm: LoadedModel, probs: torch.Tensor, allowed: torch.Tensor, k: int) -> list[Prediction]:
@@ -284,6 +284,24 @@ def next_word_distribution(prompt: str, k: int = 5, punctuation: bool = False) -
     return Predictions(_next_words(lm, _NeuralSource(lm, ids), k, punctuation), notices)
 
 
+def next_token_distribution(prompt: str, k: int = 5) -> Predictions:
+    """The model's raw output: the ``k`` most likely next tokens (``##`` pieces included), one forward pass.
+
+    This is the distribution the model computes; :func:`next_word_distribution` builds whole words
+    on top of it (one more pass per extra word piece).
+    """
+    lm = get_model("next-word")
+    notices: list[str] = []
+    k = _check_k(k, notices)
+    ids, _ = _prompt_ids(lm, prompt, notices, lm.model.config.block_size)
+    with torch.inference_mode():
+        logits, _ = lm.model(torch.tensor([ids]), last_only=True)
+    probs = F.softmax(logits[0, -1], dim=-1)
+    probs[lm.mask_id] = 0
+    values, idx = probs.topk(min(k, probs.numel()))
+    return Predictions([Prediction(lm.id_to_token[i], float(v)) for v, i in zip(values.tolist(), idx.tolist())], notices)
+
+
 def ngram_next_word_distribution(prompt: str, k: int = 5, punctuation: bool = False) -> Predictions:
     """The same question answered by the Kneser-Ney trigram baseline (same tokens)."""
     lm = get_model("next-word")
@@ -301,7 +319,7 @@ class _NeuralSource:
         self.lm = lm
         self.cache = lm.model.new_cache()
         with torch.inference_mode():
-            logits, _ = lm.model(torch.tensor([ids]), kv_cache=self.cache)
+            logits, _ = lm.model(torch.tensor([ids]), kv_cache=self.cache, last_only=True)
         self.first = F.softmax(logits[0, -1], dim=-1)
 
     @torch.inference_mode()
@@ -309,7 +327,7 @@ class _NeuralSource:
         """Next-token probabilities after the prompt + each path (all paths the same length)."""
         n = len(paths)
         cache = [{"k": c["k"].expand(n, -1, -1, -1), "v": c["v"].expand(n, -1, -1, -1)} for c in self.cache]
-        logits, _ = self.lm.model(torch.tensor(paths), kv_cache=cache)
+        logits, _ = self.lm.model(torch.tensor(paths), kv_cache=cache, last_only=True)
         return F.softmax(logits[:, -1], dim=-1)  # (n, V)
 
 
@@ -424,7 +442,14 @@ def sample_token(probs: torch.Tensor, temperature: float, top_k: int | None, top
         keep = sorted_p.cumsum(0) - sorted_p < top_p  # always keeps the most likely token
         p = torch.zeros_like(p).scatter(0, order[keep], sorted_p[keep])
         p = p / p.sum()
-    return int(torch.multinomial(p, 1, generator=generator))
+    # inverse-CDF draw: one uniform number against the running sum (torch.multinomial draws one
+    # exponential per vocabulary entry, ~10x slower for a single sample)
+    cdf = p.cumsum(0)
+    u = torch.rand(1, generator=generator, dtype=cdf.dtype) * cdf[-1]
+    tok = int(torch.searchsorted(cdf, u, right=True).clamp_max(p.numel() - 1))
+    while tok > 0 and p[tok] == 0:  # u fell on a boundary ending in zero-probability entries: take the last live one before
+        tok -= 1
+    return tok
 
 
 def generate(prompt: str, tokens: int = 30, temperature: float = 1.0, top_k: int | None = 40,
@@ -445,9 +470,9 @@ def generate(prompt: str, tokens: int = 30, temperature: float = 1.0, top_k: int
     out: list[int] = []
     stopped = "length"
     with torch.inference_mode():
-        logits, _ = model(torch.tensor([context]), kv_cache=cache)
+        logits = model(torch.tensor([context]), kv_cache=cache, last_only=True)[0][0, -1]
         for _ in range(tokens):
-            probs = F.softmax(logits[0, -1], dim=-1)
+            probs = F.softmax(logits, dim=-1)
             probs[lm.mask_id] = 0  # never used in training as a next token; keep it out of text
             if not stop_at_end:
                 probs[lm.sep_id] = 0
@@ -460,9 +485,9 @@ def generate(prompt: str, tokens: int = 30, temperature: float = 1.0, top_k: int
             if len(context) >= block:  # slide: rebuild the cache from the last half block
                 context = [lm.sep_id] + context[-(block // 2) :]
                 cache = model.new_cache()
-                logits, _ = model(torch.tensor([context]), kv_cache=cache)
+                logits = model(torch.tensor([context]), kv_cache=cache, last_only=True)[0][0, -1]
             else:
-                logits, _ = model(torch.tensor([[tok]]), kv_cache=cache)
+                logits = model.decode_step(tok, cache)
     pieces = [lm.id_to_token[i] for i in out]
     return Generation(prompt, _continuation(pieces), pieces, notices, stopped)
 

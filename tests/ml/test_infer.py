@@ -72,6 +72,31 @@ def test_generate_is_reproducible_and_stops(shipped):
     assert 0 < len(a.tokens) <= 12
 
 
+def test_sampling_follows_the_probabilities_and_never_draws_an_impossible_token():
+    import torch
+
+    from sslgloss.ml.infer import sample_token
+
+    p = torch.tensor([0.0, 0.7, 0.0, 0.3, 0.0])
+    gen = torch.Generator().manual_seed(0)
+    draws = [sample_token(p, 1.0, None, None, gen) for _ in range(2000)]
+    assert set(draws) == {1, 3}
+    assert 0.65 < draws.count(1) / len(draws) < 0.75
+    a = [sample_token(p, 1.0, None, None, torch.Generator().manual_seed(5)) for _ in range(3)]
+    b = [sample_token(p, 1.0, None, None, torch.Generator().manual_seed(5)) for _ in range(3)]
+    assert a == b
+
+
+def test_the_raw_next_token_distribution_is_one_pass_of_the_model(shipped):
+    tokens = shipped.next_token_distribution("The cat sat on the", k=8)
+    assert len(tokens) == 8
+    probs = [t.prob for t in tokens]
+    assert probs == sorted(probs, reverse=True) and 0 < sum(probs) <= 1 + 1e-6
+    words = shipped.next_word_distribution("The cat sat on the", k=3)
+    # whole words are built on the raw tokens: the best word begins with one of the best tokens
+    assert any(words[0].word.startswith(t.word) for t in tokens)
+
+
 def test_greedy_generation_is_the_most_likely_path(shipped):
     a = shipped.generate("the sun", tokens=5, temperature=0, seed=1)
     b = shipped.generate("the sun", tokens=5, temperature=0, seed=2)

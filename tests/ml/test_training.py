@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from sslgloss.ml.causal_model import CausalLM, CausalLMConfig
@@ -92,6 +93,38 @@ def test_kv_cache_gives_the_same_logits_as_a_full_pass():
     first, _ = c(x[:, :5], kv_cache=cache)
     steps = [c(x[:, i : i + 1], kv_cache=cache)[0] for i in range(5, 9)]
     assert torch.allclose(torch.cat([first, *steps], dim=1), full, atol=1e-5)
+
+
+def test_decode_step_matches_the_full_pass_and_can_hand_back_to_forward():
+    torch.manual_seed(0)
+    c = CausalLM(CausalLMConfig(vocab_size=50, d_model=16, n_layers=2, n_heads=4, d_ff=32, block_size=16)).eval()
+    x = torch.randint(0, 50, (1, 12))
+    full, _ = c(x)
+    cache = c.new_cache()
+    c(x[:, :5], kv_cache=cache)
+    steps = [c.decode_step(int(x[0, i]), cache) for i in range(5, 9)]  # the generation path
+    assert torch.allclose(torch.stack(steps), full[0, 5:9], atol=1e-5)
+    more, _ = c(x[:, 9:12], kv_cache=cache)  # forward() continues from a cache decode_step filled
+    assert torch.allclose(more[0], full[0, 9:12], atol=1e-5)
+    last, _ = c(x, last_only=True)
+    assert last.shape == (1, 1, 50) and torch.allclose(last[0, 0], full[0, -1], atol=1e-6)
+
+
+def test_decode_step_notices_changed_weights_and_a_full_cache():
+    torch.manual_seed(0)
+    c = CausalLM(CausalLMConfig(vocab_size=50, d_model=16, n_layers=1, n_heads=4, d_ff=32, block_size=4)).eval()
+    cache = c.new_cache()
+    c(torch.tensor([[1, 2, 3]]), kv_cache=cache)
+    before = c.decode_step(4, cache)
+    with torch.no_grad():
+        c.tok_emb.weight.mul_(2)  # e.g. a live training step between two generations
+    cache = c.new_cache()
+    c(torch.tensor([[1, 2, 3]]), kv_cache=cache)
+    after = c.decode_step(4, cache)
+    assert torch.allclose(after, c(torch.tensor([[1, 2, 3, 4]]))[0][0, -1], atol=1e-5)
+    assert not torch.allclose(before, after)
+    with pytest.raises(ValueError, match="block_size"):
+        c.decode_step(5, cache)
 
 
 def test_masked_attention_heads_look_left_right_and_both_ways():
