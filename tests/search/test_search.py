@@ -86,3 +86,23 @@ def test_the_model_never_reaches_for_the_hub(engine):
 
     assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["TRANSFORMERS_OFFLINE"] == "1"
     assert huggingface_hub.constants.HF_HUB_OFFLINE
+
+
+def test_a_single_query_is_encoded_exactly_as_sentence_transformers_does(engine):
+    """One query takes the traced fast path; its vector must be the library's own, for any input."""
+    encoder = engine.encoder
+    queries = ["how can a model learn from data without anyone labelling it", "x", "émoji 🙂 مرحبا بالعالم",
+               "word " * 600]  # the last one is cut at the model's 256 tokens either way
+    for query in queries:
+        fast = encoder.encode([query])
+        reference = encoder._model.encode([query], normalize_embeddings=True, convert_to_numpy=True)
+        assert fast.shape == (1, 384) and fast.dtype == np.float32
+        assert np.allclose(fast, reference, atol=1e-5), query[:40]
+    assert encoder._traced not in (None, False), "the fast path was not taken"
+
+
+def test_the_flagship_question_finds_self_supervised_learning(engine):
+    # the question a newcomer types first; it must not be buried under "labelling" terms
+    query = "how can a model learn from data without anyone labelling it"
+    for mode in ("semantic", "hybrid"):
+        assert "self-supervised-learning" in [r.term_id for r in engine.search(query, k=3, mode=mode)], mode
