@@ -168,6 +168,12 @@ class Scenario:
     answer_contains: str  # text the answer holds once rendered
     change: str  # the kind of input change (see change_input)
     change_value: str
+    answer_kind: str = ""  # protocol client: the element kind that holds the answer (default: any text with the needle)
+
+    def protocol_answer(self, run) -> str:
+        if self.answer_kind:
+            return "\n".join(e.text for e in run.elements if e.kind == self.answer_kind)
+        return run.text_with(self.answer_contains)
 
 
 # Inputs chosen so that each page computes something real; answers are read from elements
@@ -177,7 +183,7 @@ SCENARIOS = [
              "text", "A dog is a kind of [MASK]."),
     Scenario("next-word", {"input": "The model learns to"},
              '[data-testid="stButtonGroup"], [data-testid="stButton"]', "·",
-             "textarea", "Self-supervised learning needs"),
+             "textarea", "Self-supervised learning needs", answer_kind="button_group"),
     Scenario("semantic-search", {"input": "hide some words and predict them"}, '[data-testid="stDataFrame"]',
              "|", "text", "how alike are two vectors"),
     Scenario("masked-image", {"image": "3"}, '[data-testid="stMetric"]', "error", "number", "7"),
@@ -377,6 +383,95 @@ async def drive(base: str, sessions: int, seconds: float, demos: list[Scenario] 
     return results
 
 
+PROTOCOL_WIDGET = {"text": "text_input", "textarea": "text_area", "number": "number_input"}
+
+
+async def _protocol_session(base: str, index: int, deadline: float, results: Results, demos: list[Scenario],
+                            timeout_s: float) -> None:
+    """One learner over the websocket protocol (benchmarks/protocol_client.py): open a page, read its
+    answer, change an input, read the new answer, close, next demo; until the deadline."""
+    import asyncio
+
+    from protocol_client import Session
+
+    turn = index
+    while time.monotonic() < deadline:
+        scenario = demos[turn % len(demos)]
+        turn += 1
+        session = None
+        try:
+            started = time.monotonic()
+            session = await Session.open(base, scenario.demo, urlencode(scenario.params), timeout_s)
+            run = session.last
+            if run.errors or not scenario.protocol_answer(run):
+                raise RuntimeError(f"first run: {run.errors[:1] or 'no answer on the page'}")
+            results.first.append(time.monotonic() - started)
+            first = scenario.protocol_answer(run)
+            results.record_answer(scenario.demo, "first", first)
+            if time.monotonic() >= deadline:
+                break
+            started = time.monotonic()
+            run = await session.change(PROTOCOL_WIDGET[scenario.change], scenario.change_value, timeout_s)
+            second = scenario.protocol_answer(run)
+            if run.errors or not second or second == first:
+                raise RuntimeError(f"after the change: {run.errors[:1] or 'the answer did not change'}")
+            results.after_change.append(time.monotonic() - started)
+            results.record_answer(scenario.demo, "changed", second)
+            with results.lock:
+                results.sessions += 1
+        except Exception as err:  # counted, and the learner goes on
+            with results.lock:
+                results.errors.append(f"session {index} {scenario.demo}: {type(err).__name__}: {str(err)[:600]}")
+            await asyncio.sleep(0.5)
+        finally:
+            if session is not None:
+                await session.close()
+
+
+async def drive_protocol(base: str, sessions: int, seconds: float, demos: list[Scenario] | None = None,
+                         timeout_s: float = 90.0) -> Results:
+    """``sessions`` concurrent protocol-level sessions for ``seconds`` (then each finishes its step)."""
+    import asyncio
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    demos = demos or SCENARIOS
+    results = Results()
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*(_protocol_session(base, i, deadline, results, demos, timeout_s) for i in range(sessions)))
+    return results
+
+
+class RssSampler:
+    """The server's RSS every ``every`` seconds in a thread: (seconds since start, MB)."""
+
+    def __init__(self, server: "DemoServer | None", every: float = 10.0):
+        self.server, self.every, self.samples = server, every, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        start = time.monotonic()
+        while not self._stop.is_set():
+            self.samples.append((round(time.monotonic() - start), round(self.server.rss_mb(), 1)))
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> "RssSampler":
+        if self.server:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(5)
+
+    def at(self, second: float) -> float:
+        """The sample closest to ``second`` after the start."""
+        if not self.samples:
+            return float("nan")
+        return min(self.samples, key=lambda s: abs(s[0] - second))[1]
+
+
 def warm_up(base: str, demos: list[Scenario] | None = None, timeout_ms: float = 300_000) -> dict[str, float | str]:
     """Open every demo once (models load, caches fill): seconds to its first answer, or the error it showed."""
     from playwright.sync_api import sync_playwright
@@ -423,6 +518,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--url", help="an already running demo server (default: start one on a free port)")
     parser.add_argument("--demos", help="comma-separated demo ids (default: every demo)")
+    parser.add_argument("--client", choices=["protocol", "browser"], default="protocol",
+                        help="protocol: websocket sessions without a browser (benchmarks/protocol_client.py), "
+                             "so the 2 cores serve the server, not 20 renderers; browser: headless Chromium pages")
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # progress shows up even when the output goes to a file
     demos = [BY_ID[d] for d in args.demos.split(",")] if args.demos else SCENARIOS
@@ -441,9 +539,20 @@ def main(argv: list[str] | None = None) -> int:
         print("warm-up, first answer per demo (s): "
               + ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} FAILED ({v})" for k, v in warm.items()))
         rss_before = server.rss_mb() if server else float("nan")
-        results = asyncio_run_drive(base, args.sessions, args.seconds, demos)
+        with RssSampler(server) as rss:
+            if args.client == "protocol":
+                import asyncio
+
+                results = asyncio.run(drive_protocol(base, args.sessions, args.seconds, demos))
+            else:
+                results = asyncio_run_drive(base, args.sessions, args.seconds, demos)
         rss_after = server.rss_mb() if server else float("nan")
         figures = summary(results, rss_before, rss_after, args.seconds, args.sessions)
+        figures["client"] = args.client
+        if rss.samples:
+            minutes = range(1, int(args.seconds // 60) + 1)
+            figures["rss_by_minute_mb"] = {m: rss.at(60 * m) for m in minutes}
+            figures["rss_max_mb"] = max(mb for _, mb in rss.samples)
         print(json.dumps(figures, indent=2))
         for err in results.errors[:10]:
             print("error:", err)

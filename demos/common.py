@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from typing import Any, Callable, Iterator
 
 import streamlit as st
@@ -31,6 +32,38 @@ EMBED_CSS = """
 [data-testid="stAppViewContainer"] { top: 0 !important; }
 </style>
 """
+
+
+MAX_TEXT_CHARS = 2_000  # a demo input is a sentence or a paragraph; more is a paste gone wrong
+# C0/C1 control characters (tab and newlines are fine) and the bidi overrides that can make text read
+# differently from what the model sees; zero-width joiners stay allowed (emoji sequences use them).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def check_typed_text(text: Any, *, what: str, empty: str, max_chars: int = MAX_TEXT_CHARS,
+                     instead: str = "Paste a sentence or a paragraph instead.", reads: str = "this demo reads") -> str:
+    """The checks every text box shares: not empty, not too long, no invisible control characters.
+
+    Raises InputError naming the box (``what``) and what to do; ``empty`` is the advice for an empty box.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"The {what} is empty. {empty}")
+    if len(text) > max_chars:
+        raise InputError(f"The {what} has {len(text):,} characters; {reads} at most {max_chars:,}. {instead}")
+    bad = CONTROL_CHARS.search(text)
+    if bad:
+        retype = "query" if what == "query" else "text"
+        raise InputError(f"The {what} contains an invisible control character (U+{ord(bad.group()):04X}) at "
+                         f"position {bad.start() + 1}; delete it, or retype the {retype} instead of pasting it.")
+    return text
+
+
+def check_has_english_words(text: str, *, what: str, no_words: str, not_english: str) -> None:
+    """InputError if ``text`` has no letters or digits at all, or none in English (ASCII) script."""
+    if not any(ch.isalnum() for ch in text):
+        raise InputError(f"The {what} has no words, only symbols or emoji, so {no_words}")
+    if not any(ch.isascii() and ch.isalnum() for ch in text):
+        raise InputError(f"The {what} has no English words. {not_english}")
 
 
 def truthy(value: str | None) -> bool:

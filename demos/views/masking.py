@@ -102,36 +102,22 @@ def set_param(name: str, value, default=None, fmt=str) -> None:
 # ---------------------------------------------------------------------- input checks
 # next-word.py and semantic-search.py check text the same way (demos/common.py has no text check yet).
 
-MAX_CHARS = 2_000  # a demo input is a sentence or a paragraph; more is a paste gone wrong
-# C0/C1 control characters (tab and newlines are fine) and the bidi overrides that can make text read
-# differently from what the model sees; zero-width joiners stay allowed (emoji sequences use them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+MAX_CHARS = common.MAX_TEXT_CHARS
 _MASK_RE = re.compile(r"\[\s*mask\s*\]", re.IGNORECASE)
 _WORD_RE = re.compile(r"\[\s*mask\s*\]|[^\W_]+(?:['’-][^\W_]+)*", re.IGNORECASE)
+_OTHER_SCRIPTS = ("The model learned from English text only: words in other scripts (Hebrew, Arabic, Chinese…) "
+                  "are unknown to it. Try an English sentence.")
 
 
 def check_text(text: str, *, what: str, need_mask: bool, max_chars: int = MAX_CHARS) -> str:
     """``text`` if the model can use it, else InputError saying what to change (shown with st.error)."""
-    if not isinstance(text, str) or not text.strip():
-        example = "The cat sat on the [MASK]." if need_mask else "The cat sat on the mat."
-        raise InputError(f"The {what} is empty. Type some English text, e.g. “{example}”")
-    if len(text) > max_chars:
-        raise InputError(f"The {what} has {len(text):,} characters; this demo reads at most {max_chars:,}. "
-                         "Paste a sentence or a paragraph instead.")
-    bad = _CONTROL.search(text)
-    if bad:
-        raise InputError(f"The {what} contains an invisible control character (U+{ord(bad.group()):04X}) at "
-                         f"position {bad.start() + 1}; delete it, or retype the text instead of pasting it.")
+    example = "The cat sat on the [MASK]." if need_mask else "The cat sat on the mat."
+    common.check_typed_text(text, what=what, empty=f"Type some English text, e.g. “{example}”", max_chars=max_chars)
     if need_mask and not _MASK_RE.search(text):
         raise InputError(f"The {what} has no [MASK]. Write [MASK] where a word is missing, e.g. "
                          "“The cat sat on the [MASK].”, or click a word to hide it.")
-    rest = _MASK_RE.sub(" ", text)
-    if not any(ch.isalnum() for ch in rest):
-        raise InputError(f"The {what} has no words, only symbols or emoji, so the model has nothing to read. "
-                         "Add a few English words around the blank.")
-    if not any(ch.isascii() and ch.isalnum() for ch in rest):
-        raise InputError(f"The {what} has no English words. The model learned from English text only: words in "
-                         "other scripts (Hebrew, Arabic, Chinese…) are unknown to it. Try an English sentence.")
+    common.check_has_english_words(_MASK_RE.sub(" ", text), what=what, not_english=_OTHER_SCRIPTS,
+                                   no_words="the model has nothing to read. Add a few English words around the blank.")
     return text
 
 

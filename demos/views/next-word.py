@@ -75,31 +75,14 @@ def set_param(name: str, value, default=None, fmt=str) -> None:
 
 
 # ---------------------------------------------------------------------- input checks
-# masking.py and semantic-search.py check text the same way (demos/common.py has no text check yet).
-
-MAX_CHARS = 2_000  # a prompt is a sentence or a paragraph; more is a paste gone wrong
-# C0/C1 control characters (tab and newlines are fine) and the bidi overrides that can make text read
-# differently from what the model sees; zero-width joiners stay allowed (emoji sequences use them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def check_prompt(text: str) -> str:
     """``text`` if the model can continue it, else InputError saying what to change (shown with st.error)."""
-    if not isinstance(text, str) or not text.strip():
-        raise InputError("The prompt is empty. Type the start of an English sentence, e.g. “The cat sat on the”.")
-    if len(text) > MAX_CHARS:
-        raise InputError(f"The prompt has {len(text):,} characters; this demo reads at most {MAX_CHARS:,}. "
-                         "Paste a sentence or a paragraph instead.")
-    bad = _CONTROL.search(text)
-    if bad:
-        raise InputError(f"The prompt contains an invisible control character (U+{ord(bad.group()):04X}) at "
-                         f"position {bad.start() + 1}; delete it, or retype the text instead of pasting it.")
-    if not any(ch.isalnum() for ch in text):
-        raise InputError("The prompt has no words, only symbols or emoji, so the model has nothing to read. "
-                         "Type the start of an English sentence.")
-    if not any(ch.isascii() and ch.isalnum() for ch in text):
-        raise InputError("The prompt has no English words. The model learned from English text only: words in "
-                         "other scripts (Hebrew, Arabic, Chinese…) are unknown to it. Try an English sentence.")
+    common.check_typed_text(text, what="prompt", empty="Type the start of an English sentence, e.g. “The cat sat on the”.")
+    common.check_has_english_words(
+        text, what="prompt",
+        no_words="the model has nothing to read. Type the start of an English sentence.",
+        not_english="The model learned from English text only: words in other scripts (Hebrew, Arabic, Chinese…) "
+                    "are unknown to it. Try an English sentence.")
     return text
 
 

@@ -78,33 +78,15 @@ def set_param(name: str, value, default=None, fmt=str) -> None:
 
 
 # ---------------------------------------------------------------------- input checks
-# masking.py, next-word.py and this page check text the same way (demos/common.py has no text check yet).
-
-MAX_CHARS = 2_000  # a query is a sentence or two; more is a paste gone wrong
-# C0/C1 control characters (tab and newlines are fine) and the bidi overrides that can make text read
-# differently from what the model sees; zero-width joiners stay allowed (emoji sequences use them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def check_query(text: str) -> str:
     """``text`` if it can be searched, else InputError saying what to change (shown with st.error)."""
-    if not isinstance(text, str) or not text.strip():
-        raise InputError("The query is empty. Type a question or a few words, e.g. “how do models learn "
-                         "without labels”.")
-    if len(text) > MAX_CHARS:
-        raise InputError(f"The query has {len(text):,} characters; search reads at most {MAX_CHARS:,}. "
-                         "Type a question or a few words instead.")
-    bad = _CONTROL.search(text)
-    if bad:
-        raise InputError(f"The query contains an invisible control character (U+{ord(bad.group()):04X}) at "
-                         f"position {bad.start() + 1}; delete it, or retype the query instead of pasting it.")
-    if not any(ch.isalnum() for ch in text):
-        raise InputError("The query has no words, only symbols or emoji, so there is nothing to match. "
-                         "Type a few words, e.g. “guess the hidden word”.")
-    if not any(ch.isascii() and ch.isalnum() for ch in text):
-        raise InputError("The query has no English words. The glossary and the sentence encoder are English: "
-                         "a query in another script (Hebrew, Arabic, Chinese…) finds nothing meaningful. "
-                         "Try it in English.")
+    common.check_typed_text(text, what="query", reads="search reads", instead="Type a question or a few words instead.",
+                            empty="Type a question or a few words, e.g. “how do models learn without labels”.")
+    common.check_has_english_words(
+        text, what="query",
+        no_words="there is nothing to match. Type a few words, e.g. “guess the hidden word”.",
+        not_english="The glossary and the sentence encoder are English: a query in another script (Hebrew, Arabic, "
+                    "Chinese…) finds nothing meaningful. Try it in English.")
     return text
 
 

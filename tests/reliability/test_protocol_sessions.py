@@ -1,0 +1,77 @@
+"""Sessions over Streamlit's websocket protocol (benchmarks/protocol_client.py), the load test's client.
+
+The load test's figures are only as good as its client: these tests check that a
+protocol session really runs a demo page, sees its answer, changes an input the way
+a browser does, notices an error the page shows, and that concurrent sessions with
+the same input get the same answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlencode
+
+import pytest
+
+from benchmarks.load import BY_ID, PROTOCOL_WIDGET, DemoServer, drive_protocol
+from benchmarks.protocol_client import Session
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = DemoServer(log_path=tmp_path_factory.mktemp("demo-server") / "streamlit.log").start()
+    try:
+        srv.wait_ready(180)
+        yield srv
+    finally:
+        srv.stop()
+
+
+def _visit(base: str, demo: str, params: dict, change: tuple[str, str] | None = None):
+    async def go():
+        session = await Session.open(base, demo, urlencode(params), timeout=300)
+        try:
+            first = session.last
+            second = await session.change(*change, timeout=300) if change else None
+            return first, second
+        finally:
+            await session.close()
+
+    return asyncio.run(go())
+
+
+def test_a_session_reads_the_answer_and_changes_the_input_like_a_browser(server):
+    scenario = BY_ID["masking"]
+    first, second = _visit(server.url, "masking", scenario.params,
+                           (PROTOCOL_WIDGET[scenario.change], "A dog is a kind of [MASK]."))
+    assert first.status == "ok" and not first.errors
+    assert "The cat sat on the" in scenario.protocol_answer(first)
+    assert "A dog is a kind of" in scenario.protocol_answer(second)  # the model answered the new text
+    assert second.status == "ok" and not second.errors
+
+
+def test_an_error_the_page_shows_is_seen(server):
+    # whitespace only: the masking page explains the problem in an error box instead of answering
+    first, _ = _visit(server.url, "masking", {"input": "   "})
+    assert first.errors, [e.kind for e in first.elements]
+
+
+def test_an_unknown_page_is_reported():
+    async def go():
+        srv = DemoServer().start()
+        try:
+            srv.wait_ready(180)
+            with pytest.raises(LookupError, match="no-such-demo"):
+                await Session.open(srv.url, "no-such-demo", "", timeout=120)
+        finally:
+            srv.stop()
+
+    asyncio.run(go())
+
+
+def test_concurrent_sessions_agree_and_all_finish(server):
+    demos = [BY_ID["masking"], BY_ID["next-word"]]
+    results = asyncio.run(drive_protocol(server.url, sessions=4, seconds=8, demos=demos, timeout_s=300))
+    assert not results.errors, results.errors[:3]
+    assert results.sessions >= 4
+    assert not results.nondeterministic()
