@@ -1,16 +1,22 @@
-"""Load test of the demo server: many concurrent browser sessions using every demo page.
+"""Load test of the demo server: many concurrent sessions using every demo page.
 
 Run:  .venv/bin/python benchmarks/load.py [--sessions 20] [--seconds 120] [--url http://127.0.0.1:PORT]
+                                          [--client protocol|browser]
 
 Without ``--url`` it starts the real demo server (``streamlit run demos/app.py``
 from demos/, bound to 127.0.0.1 on a free port), waits on ``/_stcore/health``,
-warms every demo once, then drives ``--sessions`` concurrent sessions in one
-headless Chromium (Debian's /usr/bin/chromium through Playwright). Each session
-opens ``/<demo>?embed=true&<inputs>``, waits for the rendered answer, changes
-an input, waits for the new answer, and starts over on the next demo until
-``--seconds`` have passed. Streamlit sessions are websockets, so a real browser
-is the faithful client: it runs the same protocol, reruns and widget updates
-that a learner's browser does.
+warms every demo once (in headless Chromium), then drives ``--sessions``
+concurrent sessions. Each session opens a demo page with its inputs, waits for
+the answer, changes an input, waits for the new answer, and starts over on the
+next demo until ``--seconds`` have passed.
+
+``--client protocol`` (the default) speaks Streamlit's websocket protocol with
+its own protobuf messages (benchmarks/protocol_client.py): the same sessions,
+reruns and widget changes a browser tab makes, so the server does the same
+work, while the client costs almost no CPU, which matters when client and
+server share 2 cores. ``--client browser`` opens the pages in one headless
+Chromium (Debian's /usr/bin/chromium through Playwright): the faithful client,
+which also runs the pages' JavaScript, at the price of a renderer per session.
 
 Printed (the lead collects the figures): p50 / p95 time to answer for the first
 answer of a page and for the answer after an input change, errors, the server's
@@ -106,7 +112,9 @@ class DemoServer:
         return f"http://127.0.0.1:{self.port}" + (f"/{self.base_path.strip('/')}" if self.base_path else "")
 
     def start(self) -> "DemoServer":
-        env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false", **self.env)
+        from sslgloss.scenarios.cli import server_env  # what `sslgloss demos` runs with (MALLOC_ARENA_MAX)
+
+        env = server_env(dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false", **self.env))
         python = str(PYTHON) if PYTHON.exists() else sys.executable
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.started_at = time.monotonic()

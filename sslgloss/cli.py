@@ -348,9 +348,11 @@ def serve(port: int, demos_port: int, no_demos: bool, host: str) -> None:
            "SSLGLOSS_DEMOS_URL": f"http://{host}:{demos_port}"}
     demos = None
     if not no_demos:
+        from sslgloss.scenarios.cli import server_env
+
         demos = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(root / "demos" / "app.py"),
                                   "--server.port", str(demos_port), "--server.address", host,
-                                  "--server.headless", "true"], cwd=root / "demos", env=env)
+                                  "--server.headless", "true"], cwd=root / "demos", env=server_env(env))
         click.echo(f"demos: http://{host}:{demos_port}", err=True)
     click.echo(f"site:  http://{host}:{port}", err=True)
     try:

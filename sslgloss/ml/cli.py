@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 
 import click
 
@@ -59,8 +60,11 @@ def _print_notices(notices) -> None:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Write checkpoints here instead of the cache dir ($SSLGLOSS_CACHE/models).")
+@click.option("--init-from", "init_from", default=None, metavar="KIND|PATH",
+              help="Start from another checkpoint's weights and tokenizer: `next-word` or `masked` (the checkpoint "
+                   "inference uses) or a .pt file. The release masked model starts from the next-word one.")
 @_friendly
-def train_command(kind, preset_name, minutes, seed, out_dir):
+def train_command(kind, preset_name, minutes, seed, out_dir, init_from):
     """Train the masked and/or next-word model on the glossary + WordNet and save the checkpoint."""
     _threads()
     import signal
@@ -71,6 +75,16 @@ def train_command(kind, preset_name, minutes, seed, out_dir):
     if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>` ends the current model's run early and saves it
         signal.signal(signal.SIGUSR1, lambda *_: STOP.set())
 
+    init_path = None
+    if init_from is not None:
+        from sslgloss.ml.checkpoint import find_checkpoint
+
+        if kind == "all":
+            raise click.UsageError("--init-from needs one model kind: `sslgloss train masked --init-from next-word`")
+        init_path = find_checkpoint(init_from) if init_from in ("masked", "next-word") else Path(init_from)
+        if not init_path.exists():
+            raise click.BadParameter(f"no checkpoint at {init_path}", param_hint="--init-from")
+        click.echo(f"Starting from {init_path}", err=True)
     click.echo("Preparing the corpus and tokenizer (glossary + WordNet 3.0)...", err=True)
     prepared = prepare()
     c = prepared.corpus
@@ -78,7 +92,8 @@ def train_command(kind, preset_name, minutes, seed, out_dir):
                f"{len(prepared.stream):,} tokens; sources {c.sources}", err=True)
     kinds = ["masked", "next-word"] if kind == "all" else [kind]
     for k in kinds:
-        path = train_and_save(k, preset_name, prepared, seed=seed, minutes=minutes, out_dir=out_dir)
+        path = train_and_save(k, preset_name, prepared, seed=seed, minutes=minutes, out_dir=out_dir,
+                              init_from=init_path, init_label=init_from)
         click.echo(f"Saved {k} checkpoint to {path}")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 from tokenizers import Tokenizer
 
-from sslgloss.ml.checkpoint import checkpoint_name, model_dir, save_checkpoint
+from sslgloss.ml.checkpoint import checkpoint_name, load_checkpoint, model_dir, save_checkpoint
 from sslgloss.ml.corpus import Corpus, build_corpus
 from sslgloss.ml.data import pack
 from sslgloss.ml.tokenizer import train_tokenizer
@@ -57,14 +57,27 @@ def train_and_save(
     minutes: float | None = None,
     out_dir: Path | None = None,
     progress: bool = True,
+    init_from: Path | None = None,
+    init_label: str | None = None,
 ) -> Path:
-    """Train one model with a preset and write its checkpoint; returns the checkpoint path."""
+    """Train one model with a preset and write its checkpoint; returns the checkpoint path.
+
+    ``init_from``: a checkpoint to start from (see train.warm_start). Its tokenizer is used, since
+    the copied embedding rows only mean something with the token ids they were trained with.
+    """
     prepared = prepared or prepare()
-    chosen = preset(preset_name, kind, prepared.tokenizer.get_vocab_size())
+    source = None
+    if init_from is not None:
+        source = load_checkpoint(Path(init_from))
+        prepared = Prepared(prepared.corpus, source.tokenizer, pack(source.tokenizer, prepared.corpus.train))
+    chosen = preset(preset_name, kind, prepared.tokenizer.get_vocab_size(), warm=source is not None)
     config = with_overrides(chosen.train, seed=seed, minutes=minutes)
     result = train(kind, prepared.stream, prepared.tokenizer, chosen.model, config, progress=progress,
-                   description=f"train {kind} ({preset_name})")
-    command = f"sslgloss train {kind} --preset {preset_name} --seed {seed}" + (f" --minutes {minutes:g}" if minutes else "")
+                   description=f"train {kind} ({preset_name})",
+                   init_state=source.model.state_dict() if source is not None else None)
+    command = (f"sslgloss train {kind} --preset {preset_name} --seed {seed}"
+               + (f" --init-from {init_label or init_from}" if source is not None else "")
+               + (f" --minutes {minutes:g}" if minutes else ""))
     meta = {
         "preset": preset_name,
         "seed": seed,
@@ -82,6 +95,9 @@ def train_and_save(
         "threads": torch.get_num_threads(),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
+    if source is not None:
+        meta["init_from"] = {"path": str(source.path), "command": source.meta.get("command"),
+                             "created": source.meta.get("created"), "tokenizer": "the init checkpoint's"}
     extra = {"unigram_counts": prepared.unigram_counts()}
     path = Path(out_dir or model_dir()) / checkpoint_name(kind)
     return save_checkpoint(path, kind, result.model, prepared.tokenizer, meta, extra, fp16=preset_name == "release")

@@ -49,8 +49,12 @@ class Preset:
     train: TrainConfig
 
 
-def preset(name: str, kind: str, vocab_size: int) -> Preset:
-    """``tiny`` (seconds; tests and the live demo), ``default`` (a few minutes), ``release`` (the shipped weights)."""
+def preset(name: str, kind: str, vocab_size: int, warm: bool = False) -> Preset:
+    """``tiny`` (seconds; tests and the live demo), ``default`` (a few minutes), ``release`` (the shipped weights).
+
+    ``warm``: the run starts from another model's weights (``--init-from``), so the release preset
+    takes RELEASE_WARM_STEPS and a short warmup.
+    """
     masked = kind == "masked"
     if name == "tiny":
         size = dict(vocab_size=vocab_size, d_model=64, n_layers=2, n_heads=4, d_ff=256, dropout=0.0)
@@ -62,16 +66,21 @@ def preset(name: str, kind: str, vocab_size: int) -> Preset:
         # 2,048 tokens a step for both: small batches make more updates from the few tokens a
         # CPU budget allows. release: step counts sized for about 90 minutes each, the two run side by side with one thread each
         # (sslgloss/ml/README.md has the measured durations).
-        steps = {"default": 600, "release": RELEASE_STEPS[kind]}[name]
+        steps = {"default": 600, "release": (RELEASE_WARM_STEPS if warm else RELEASE_STEPS)[kind]}[name]
+        warmup = 50 if warm else 100
         if masked:
-            train_cfg = TrainConfig(steps=steps, batch_size=32, block_size=64, lr=1e-3, warmup_steps=100)
+            train_cfg = TrainConfig(steps=steps, batch_size=32, block_size=64, lr=1e-3, warmup_steps=warmup)
         else:
-            train_cfg = TrainConfig(steps=steps, batch_size=16, block_size=128, lr=1.5e-3, warmup_steps=100)
+            train_cfg = TrainConfig(steps=steps, batch_size=16, block_size=128, lr=1.5e-3, warmup_steps=warmup)
         return Preset(model, train_cfg)
     raise ValueError(f"unknown preset {name!r}; choose release, default or tiny")
 
 
 RELEASE_STEPS = {"masked": 5500, "next-word": 3500}
+# The shipped masked model starts from the shipped next-word model's weights (the same transformer
+# blocks and embedding; only attention's direction and the prediction head differ): measured, 650
+# such steps reached masked top-5 0.410 where 5,500 steps from scratch reached 0.429.
+RELEASE_WARM_STEPS = {"masked": 3000, "next-word": 1000}
 PRESETS = ("release", "default", "tiny")
 
 
@@ -119,14 +128,21 @@ def train(
     progress: bool = True,
     callback: Callable[[int, float, torch.nn.Module], bool | None] | None = None,
     description: str | None = None,
+    init_state: dict[str, torch.Tensor] | None = None,
 ) -> TrainResult:
-    """Train a fresh ``kind`` model on a packed token ``stream``.
+    """Train a ``kind`` model on a packed token ``stream``: fresh, or starting from ``init_state``.
 
     ``callback(step, loss, model)`` runs after every step; returning True stops training.
+    ``init_state``: a state dict (e.g. the other kind of model's) whose tensors are copied into every
+    parameter with the same name and shape; the rest keep their fresh initialisation.
     """
     torch.manual_seed(config.seed)
     gen = torch.Generator().manual_seed(config.seed)
     model = build_model(kind, model_config)
+    if init_state is not None:
+        copied = warm_start(model, init_state)
+        if not copied:
+            raise ValueError("init_state shares no parameter (same name and shape) with the model")
     model.train()
     opt = make_optimizer(model, config)
     mask_id = tokenizer.token_to_id(MASK)
@@ -191,6 +207,14 @@ def train(
     seconds = time.perf_counter() - start
     model.eval()
     return TrainResult(model, losses, step, seconds, tokens / max(seconds, 1e-9), config)
+
+
+def warm_start(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> list[str]:
+    """Copy every tensor of ``state`` whose name and shape match a parameter of ``model``; return the names."""
+    own = model.state_dict()
+    copied = {k: v.detach().to(own[k].dtype) for k, v in state.items() if k in own and own[k].shape == v.shape}
+    model.load_state_dict({**own, **copied})
+    return sorted(copied)
 
 
 def describe(config: TrainConfig) -> dict:

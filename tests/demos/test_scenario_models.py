@@ -201,3 +201,11 @@ def test_demos_command_says_clearly_when_the_app_is_missing(tmp_path):
     result = CliRunner().invoke(demos, ["--app", str(tmp_path / "nowhere.py")])
     assert result.exit_code == 1
     assert "cannot find the demo app" in result.output and "Traceback" not in result.output
+
+
+def test_demo_servers_start_with_two_malloc_arenas_unless_told_otherwise():
+    # measured: with glibc's default arenas the server's memory kept growing under load
+    from sslgloss.scenarios.cli import server_env
+
+    assert server_env({"PATH": "/bin"}) == {"PATH": "/bin", "MALLOC_ARENA_MAX": "2"}
+    assert server_env({"MALLOC_ARENA_MAX": "4"})["MALLOC_ARENA_MAX"] == "4"  # an operator's choice wins

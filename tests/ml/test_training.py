@@ -134,3 +134,26 @@ def test_masked_attention_heads_look_left_right_and_both_ways():
     assert (att[0].triu(1) == 0).all()  # head 0: only itself and the left
     assert (att[1].tril(-1) == 0).all()  # head 1: only itself and the right
     assert (att[2].triu(1) > 0).any() and (att[2].tril(-1) > 0).any()
+
+
+def test_a_masked_model_can_start_from_a_next_word_models_weights(toy_tokenizer):
+    from sslgloss.ml.train import warm_start
+
+    size = dict(vocab_size=50, d_model=16, n_layers=2, n_heads=4, d_ff=32)
+    causal = CausalLM(CausalLMConfig(block_size=16, **size))
+    masked = MaskedLM(MaskedLMConfig(**size))
+    copied = warm_start(masked, causal.state_dict())
+    # the shared transformer: embedding, every block, the final norm; not the masked model's own head
+    assert "tok_emb.weight" in copied and "blocks.1.mlp.fc.weight" in copied and "ln_f.weight" in copied
+    assert not any(name.startswith("head_") for name in copied)
+    assert torch.equal(masked.blocks[0].attn.qkv.weight, causal.blocks[0].attn.qkv.weight)
+    # a warm start from a trained next-word model begins well below a fresh model's loss
+    teacher = _tiny("next-word", toy_tokenizer, 150).model
+    chosen = preset("tiny", "masked", toy_tokenizer.get_vocab_size())
+    stream = pack(toy_tokenizer, toy_tokenizer.toy_lines)
+    config = with_overrides(chosen.train, steps=5)
+    fresh = train("masked", stream, toy_tokenizer, chosen.model, config, progress=False)
+    warm = train("masked", stream, toy_tokenizer, chosen.model, config, progress=False, init_state=teacher.state_dict())
+    assert sum(warm.losses) < sum(fresh.losses)
+    with pytest.raises(ValueError, match="shares no parameter"):
+        train("masked", stream, toy_tokenizer, chosen.model, config, progress=False, init_state={"x": torch.zeros(1)})

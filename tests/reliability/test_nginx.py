@@ -9,6 +9,7 @@ with its pid, logs and temp files in a temporary folder.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -16,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from benchmarks.load import BY_ID, DemoServer, demo_url, free_port, wait_answer, wait_http
+from benchmarks.load import BY_ID, DemoServer, demo_url, drive_protocol, free_port, wait_answer, wait_http
 
 from .conftest import NGINX, REPO
 
@@ -95,6 +96,16 @@ def replica_that_served(deployment, demo: str, since: int = 0) -> DemoServer:
     assert hits, f"no request for the {demo} page in nginx's access log:\n{log[-2000:]}"
     port = int(hits[-1].split(",")[-1].strip().rsplit(":", 1)[1])
     return next(r for r in deployment["replicas"] if r.port == port)
+
+
+def test_many_sessions_are_served_through_the_proxy(deployment):
+    """Concurrent learners over the WebSocket upgrade, through nginx (before a replica is lost below)."""
+    demos = [BY_ID["masking"], BY_ID["next-word"], BY_ID["semantic-search"]]
+    results = asyncio.run(drive_protocol(deployment["url"] + "/demos", sessions=8, seconds=30, demos=demos,
+                                         timeout_s=240))
+    assert not results.errors, results.errors[:3]
+    assert results.sessions >= 8
+    assert not results.nondeterministic()
 
 
 def test_a_demo_answers_through_the_proxy_and_survives_losing_its_replica(deployment, browser):
