@@ -429,10 +429,21 @@ def _check_sampling(tokens, temperature, top_k, top_p, notices: list[str]) -> tu
 
 def sample_token(probs: torch.Tensor, temperature: float, top_k: int | None, top_p: float | None,
                  generator: torch.Generator) -> int:
-    """One token from a probability vector, with temperature, top-k and nucleus (top-p) filtering."""
+    """One token from a probability vector, with temperature, top-k and nucleus (top-p) filtering.
+
+    A token of probability 0 is never drawn, at any temperature.
+    """
     if temperature == 0:
         return int(probs.argmax())
-    logits = probs.clamp_min(1e-12).log() / temperature
+    return sample_from_logits(probs.log(), temperature, top_k, top_p, generator)  # log(0) = -inf stays impossible
+
+
+def sample_from_logits(logits: torch.Tensor, temperature: float, top_k: int | None, top_p: float | None,
+                       generator: torch.Generator) -> int:
+    """:func:`sample_token` for logits (-inf = impossible), one softmax fewer: what generation uses."""
+    if temperature == 0:
+        return int(logits.argmax())
+    logits = logits / temperature
     if top_k is not None and top_k < logits.numel():
         kth = logits.topk(top_k).values[-1]
         logits = logits.masked_fill(logits < kth, float("-inf"))
@@ -472,16 +483,17 @@ def generate(prompt: str, tokens: int = 30, temperature: float = 1.0, top_k: int
     with torch.inference_mode():
         logits = model(torch.tensor([context]), kv_cache=cache, last_only=True)[0][0, -1]
         for _ in range(tokens):
-            probs = F.softmax(logits, dim=-1)
-            probs[lm.mask_id] = 0  # never used in training as a next token; keep it out of text
+            logits[lm.mask_id] = float("-inf")  # never used in training as a next token; keep it out of text
             if not stop_at_end:
-                probs[lm.sep_id] = 0
-            tok = sample_token(probs, temperature, top_k, top_p, gen)
+                logits[lm.sep_id] = float("-inf")
+            tok = sample_from_logits(logits, temperature, top_k, top_p, gen)
             if tok == lm.sep_id:
                 stopped = "end of text"
                 break
             out.append(tok)
             context.append(tok)
+            if len(out) == tokens:  # done: the model need not read the last token
+                break
             if len(context) >= block:  # slide: rebuild the cache from the last half block
                 context = [lm.sep_id] + context[-(block // 2) :]
                 cache = model.new_cache()
