@@ -439,7 +439,9 @@ async def drive_protocol(base: str, sessions: int, seconds: float, demos: list[S
     """``sessions`` concurrent protocol-level sessions for ``seconds`` (then each finishes its step)."""
     import asyncio
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:  # `protocol_client` sits next to this file, which also runs as a script
+        sys.path.insert(0, here)
     demos = demos or SCENARIOS
     results = Results()
     deadline = time.monotonic() + seconds

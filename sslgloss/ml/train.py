@@ -19,6 +19,7 @@ import torch
 from tokenizers import Tokenizer
 from tqdm.auto import tqdm
 
+from sslgloss.errors import ModelError
 from sslgloss.ml.causal_model import CausalLM, CausalLMConfig
 from sslgloss.ml.data import get_batch
 from sslgloss.ml.masked_model import MaskedLM, MaskedLMConfig
@@ -142,7 +143,8 @@ def train(
     if init_state is not None:
         copied = warm_start(model, init_state)
         if not copied:
-            raise ValueError("init_state shares no parameter (same name and shape) with the model")
+            raise ModelError("the starting checkpoint shares no parameter (same name and shape) with this model: "
+                             "start from a checkpoint of the same size (e.g. release from release)")
     model.train()
     opt = make_optimizer(model, config)
     mask_id = tokenizer.token_to_id(MASK)

@@ -72,6 +72,10 @@ def test_generate_and_its_errors(run):
 def test_train_rejects_unknown_kinds_and_presets(run):
     assert run(train_command, "everything").exit_code == 2
     assert run(train_command, "masked", "--preset", "huge").exit_code == 2
+    both = run(train_command, "all", "--init-from", "next-word")  # a warm start is for one model kind
+    assert both.exit_code == 2 and "--init-from needs one model kind" in both.output
+    missing = run(train_command, "masked", "--init-from", "/no/such/checkpoint.pt")
+    assert missing.exit_code == 2 and "no checkpoint at /no/such/checkpoint.pt" in missing.output
 
 
 def test_missing_weights_are_a_clean_error(tmp_path, monkeypatch):

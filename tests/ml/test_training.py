@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from sslgloss.errors import ModelError
 from sslgloss.ml.causal_model import CausalLM, CausalLMConfig
 from sslgloss.ml.data import pack
 from sslgloss.ml.masked_model import MaskedLM, MaskedLMConfig
@@ -155,5 +156,5 @@ def test_a_masked_model_can_start_from_a_next_word_models_weights(toy_tokenizer)
     fresh = train("masked", stream, toy_tokenizer, chosen.model, config, progress=False)
     warm = train("masked", stream, toy_tokenizer, chosen.model, config, progress=False, init_state=teacher.state_dict())
     assert sum(warm.losses) < sum(fresh.losses)
-    with pytest.raises(ValueError, match="shares no parameter"):
+    with pytest.raises(ModelError, match="shares no parameter"):
         train("masked", stream, toy_tokenizer, chosen.model, config, progress=False, init_state={"x": torch.zeros(1)})
