@@ -449,6 +449,17 @@ async def drive_protocol(base: str, sessions: int, seconds: float, demos: list[S
     return results
 
 
+def run_protocol(base: str, sessions: int, seconds: float, demos: list[Scenario] | None = None,
+                 timeout_s: float = 90.0) -> Results:
+    """:func:`drive_protocol` from synchronous code, on its own event loop in a worker thread (so it also
+    works where a loop is already running, e.g. next to Playwright's sync API in a test session)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, drive_protocol(base, sessions, seconds, demos, timeout_s)).result()
+
+
 class RssSampler:
     """The server's RSS every ``every`` seconds in a thread: (seconds since start, MB)."""
 
@@ -549,9 +560,7 @@ def main(argv: list[str] | None = None) -> int:
         rss_before = server.rss_mb() if server else float("nan")
         with RssSampler(server) as rss:
             if args.client == "protocol":
-                import asyncio
-
-                results = asyncio.run(drive_protocol(base, args.sessions, args.seconds, demos))
+                results = run_protocol(base, args.sessions, args.seconds, demos)
             else:
                 results = asyncio_run_drive(base, args.sessions, args.seconds, demos)
         rss_after = server.rss_mb() if server else float("nan")

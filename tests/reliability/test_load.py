@@ -12,13 +12,12 @@ targets with the faithful client.
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
 
-from benchmarks.load import (SCENARIOS, DemoServer, asyncio_run_drive, demo_url, drive_protocol, summary, wait_answer,
-                            warm_up)
+from benchmarks.load import (SCENARIOS, DemoServer, asyncio_run_drive, demo_url, run_protocol, summary, wait_answer,
+                             warm_up)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -59,7 +58,7 @@ def _hold_to_targets(results, before: float, after: float, seconds: float, sessi
 def test_twenty_concurrent_sessions_on_every_demo(server):
     warm_up(server.url)
     before = server.rss_mb()
-    results = asyncio.run(drive_protocol(server.url, sessions=20, seconds=90))
+    results = run_protocol(server.url, sessions=20, seconds=90)
     _hold_to_targets(results, before, server.rss_mb(), 90, 20, min_visits=60)
 
 

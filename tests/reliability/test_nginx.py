@@ -9,7 +9,6 @@ with its pid, logs and temp files in a temporary folder.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import subprocess
@@ -17,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from benchmarks.load import BY_ID, DemoServer, demo_url, drive_protocol, free_port, wait_answer, wait_http
+from benchmarks.load import BY_ID, DemoServer, demo_url, free_port, run_protocol, wait_answer, wait_http
 
 from .conftest import NGINX, REPO
 
@@ -101,8 +100,7 @@ def replica_that_served(deployment, demo: str, since: int = 0) -> DemoServer:
 def test_many_sessions_are_served_through_the_proxy(deployment):
     """Concurrent learners over the WebSocket upgrade, through nginx (before a replica is lost below)."""
     demos = [BY_ID["masking"], BY_ID["next-word"], BY_ID["semantic-search"]]
-    results = asyncio.run(drive_protocol(deployment["url"] + "/demos", sessions=8, seconds=30, demos=demos,
-                                         timeout_s=240))
+    results = run_protocol(deployment["url"] + "/demos", sessions=8, seconds=30, demos=demos, timeout_s=240)
     assert not results.errors, results.errors[:3]
     assert results.sessions >= 8
     assert not results.nondeterministic()

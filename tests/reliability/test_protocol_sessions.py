@@ -9,12 +9,20 @@ the same input get the same answer.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
 
-from benchmarks.load import BY_ID, PROTOCOL_WIDGET, DemoServer, drive_protocol
+from benchmarks.load import BY_ID, PROTOCOL_WIDGET, DemoServer, run_protocol
 from benchmarks.protocol_client import Session
+
+
+def _run(coroutine):
+    """asyncio.run on a worker thread: another test may have left an event loop running in this one
+    (Playwright's sync API does)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +45,7 @@ def _visit(base: str, demo: str, params: dict, change: tuple[str, str] | None = 
         finally:
             await session.close()
 
-    return asyncio.run(go())
+    return _run(go())
 
 
 def test_a_session_reads_the_answer_and_changes_the_input_like_a_browser(server):
@@ -66,13 +74,13 @@ def test_an_unknown_page_is_reported():
         finally:
             srv.stop()
 
-    asyncio.run(go())
+    _run(go())
 
 
 def test_concurrent_sessions_agree_and_all_finish(server):
     demos = [BY_ID["masking"], BY_ID["next-word"]]
     # every session starts at least one visit and finishes it (open, answer, change, new answer)
-    results = asyncio.run(drive_protocol(server.url, sessions=4, seconds=1, demos=demos, timeout_s=300))
+    results = run_protocol(server.url, sessions=4, seconds=1, demos=demos, timeout_s=300)
     assert not results.errors, results.errors[:3]
     assert results.sessions >= 4
     assert not results.nondeterministic()
