@@ -177,6 +177,7 @@ class Scenario:
     change: str  # the kind of input change (see change_input)
     change_value: str
     answer_kind: str = ""  # protocol client: the element kind that holds the answer (default: any text with the needle)
+    change_label: str = ""  # the label of the input to change (a page can have several of one kind, some in hidden tabs)
 
     def protocol_answer(self, run) -> str:
         if self.answer_kind:
@@ -188,16 +189,18 @@ class Scenario:
 # that carry text in the DOM (dataframes draw on a canvas, so their text is not used).
 SCENARIOS = [
     Scenario("masking", {"input": "The cat sat on the [MASK]."}, '[data-testid="stMarkdown"]', "best guess",
-             "text", "A dog is a kind of [MASK]."),
+             "text", "A dog is a kind of [MASK].", change_label="Text with one or more [MASK]"),
     Scenario("next-word", {"input": "The model learns to"},
              '[data-testid="stButtonGroup"], [data-testid="stButton"]', "·",
-             "textarea", "Self-supervised learning needs", answer_kind="button_group"),
+             "textarea", "Self-supervised learning needs", answer_kind="button_group", change_label="Prompt"),
     Scenario("semantic-search", {"input": "hide some words and predict them"}, '[data-testid="stDataFrame"]',
-             "|", "text", "how alike are two vectors"),
-    Scenario("masked-image", {"image": "3"}, '[data-testid="stMetric"]', "error", "number", "7"),
-    Scenario("song-styles", {"clip": "2"}, '[data-testid="stMarkdown"]', "landed in", "number", "5"),
+             "|", "text", "how alike are two vectors", change_label="Search the glossary"),
+    Scenario("masked-image", {"image": "3"}, '[data-testid="stMetric"]', "error", "number", "7",
+             change_label="Held-out digit"),
+    Scenario("song-styles", {"clip": "2"}, '[data-testid="stMarkdown"]', "landed in", "number", "5",
+             change_label="Clip"),
     Scenario("few-label-sentiment", {"input": "The lecture was long but surprisingly fun."},
-             '[data-testid="stProgress"]', "P(positive)", "textarea", "The soup was cold and the waiter rude."),
+             '[data-testid="stProgress"]', "P(positive)", "textarea", "The soup was cold and the waiter rude.", change_label="Your sentence"),
 ]
 BY_ID = {s.demo: s for s in SCENARIOS}
 
@@ -259,6 +262,13 @@ def wait_answer(page, scenario: Scenario, timeout_ms: float = 60_000, previous: 
             raise TimeoutError(f"{scenario.demo}: no new answer within {timeout_ms / 1000:.0f} s")
 
 
+def _input_box(candidates, scenario: Scenario):
+    """The scenario's input among ``candidates`` (a Playwright locator): by its label when known."""
+    if scenario.change_label:
+        return candidates.and_(candidates.page.get_by_label(scenario.change_label, exact=True)).first
+    return candidates.first
+
+
 def change_input(page, scenario: Scenario, timeout_ms: float = 60_000) -> None:
     """Change one input the way a learner would (type and press Enter, or step a number)."""
     if scenario.change == "text":
@@ -269,7 +279,7 @@ def change_input(page, scenario: Scenario, timeout_ms: float = 60_000) -> None:
         selector, key = '[data-testid="stNumberInput"] input', "Enter"
     else:
         raise ValueError(f"unknown change kind {scenario.change!r}")
-    box = page.locator(selector).first
+    box = _input_box(page.locator(selector), scenario)
     box.fill(scenario.change_value, timeout=timeout_ms)
     box.press(key, timeout=timeout_ms)
 
@@ -364,7 +374,7 @@ async def _change_input_async(page, scenario: Scenario, timeout_ms: float = 90_0
         "textarea": ('[data-testid="stTextArea"] textarea', "Control+Enter"),
         "number": ('[data-testid="stNumberInput"] input', "Enter"),
     }[scenario.change]
-    box = page.locator(selector).first
+    box = _input_box(page.locator(selector), scenario)
     await box.fill(scenario.change_value, timeout=timeout_ms)
     await box.press(key, timeout=timeout_ms)
 
@@ -417,7 +427,8 @@ async def _protocol_session(base: str, index: int, deadline: float, results: Res
             first = scenario.protocol_answer(run)
             results.record_answer(scenario.demo, "first", first)
             started = time.monotonic()  # a visit that has begun is finished, even past the deadline
-            run = await session.change(PROTOCOL_WIDGET[scenario.change], scenario.change_value, timeout_s)
+            run = await session.change(PROTOCOL_WIDGET[scenario.change], scenario.change_value, timeout_s,
+                                       label=scenario.change_label or None)
             second = scenario.protocol_answer(run)
             if run.errors or not second or second == first:
                 raise RuntimeError(f"after the change: {run.errors[:1] or 'the answer did not change'}")
@@ -454,10 +465,8 @@ def run_protocol(base: str, sessions: int, seconds: float, demos: list[Scenario]
     """:func:`drive_protocol` from synchronous code, on its own event loop in a worker thread (so it also
     works where a loop is already running, e.g. next to Playwright's sync API in a test session)."""
     import asyncio
-    from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, drive_protocol(base, sessions, seconds, demos, timeout_s)).result()
+    return in_worker_thread(asyncio.run, drive_protocol(base, sessions, seconds, demos, timeout_s))
 
 
 class RssSampler:
@@ -491,8 +500,21 @@ class RssSampler:
         return min(self.samples, key=lambda s: abs(s[0] - second))[1]
 
 
+def in_worker_thread(fn, *args):
+    """``fn(*args)`` on a fresh thread: Playwright's sync API and asyncio.run both refuse to start where an
+    event loop is already running (e.g. a test session that holds a sync Playwright browser)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
+
+
 def warm_up(base: str, demos: list[Scenario] | None = None, timeout_ms: float = 300_000) -> dict[str, float | str]:
     """Open every demo once (models load, caches fill): seconds to its first answer, or the error it showed."""
+    return in_worker_thread(_warm_up, base, demos, timeout_ms)
+
+
+def _warm_up(base: str, demos: list[Scenario] | None, timeout_ms: float) -> dict[str, float | str]:
     from playwright.sync_api import sync_playwright
 
     times: dict[str, float | str] = {}
@@ -585,9 +607,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def asyncio_run_drive(base: str, sessions: int, seconds: float, demos: list[Scenario] | None = None) -> Results:
+    """:func:`drive` (browser sessions) from synchronous code, on its own loop in a worker thread."""
     import asyncio
 
-    return asyncio.run(drive(base, sessions, seconds, demos))
+    return in_worker_thread(asyncio.run, drive(base, sessions, seconds, demos))
 
 
 if __name__ == "__main__":

@@ -51,11 +51,12 @@ class Run:
         """The text of every element that contains ``needle``, one per line (a page's "answer")."""
         return "\n".join(e.text for e in self.elements if needle in e.text)
 
-    def widget(self, kind: str) -> Element:
+    def widget(self, kind: str, label: str | None = None) -> Element:
+        """The first widget of ``kind`` (with ``label``, when given)."""
         for e in self.elements:
-            if e.kind == kind and e.widget_id:
+            if e.kind == kind and e.widget_id and (label is None or e.label == label):
                 return e
-        raise LookupError(f"the page has no {kind} widget")
+        raise LookupError(f"the page has no {kind} widget" + (f" labelled {label!r}" if label else ""))
 
 
 def _dataframe_text(proto) -> str:
@@ -148,11 +149,12 @@ class Session:
         self.last = run
         return run
 
-    async def change(self, kind: str, value, timeout: float = 120.0) -> Run:
-        """Give the first widget of ``kind`` (text_input, text_area, number_input) a new value, as on Enter."""
+    async def change(self, kind: str, value, timeout: float = 120.0, label: str | None = None) -> Run:
+        """Give the widget of ``kind`` (text_input, text_area, number_input; the first, or the one with
+        ``label``) a new value, as a browser does on Enter."""
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-        element = self.last.widget(kind)
+        element = self.last.widget(kind, label)
         state = WidgetState(id=element.widget_id)
         if kind == "number_input":
             if element.proto.data_type == element.proto.INT:

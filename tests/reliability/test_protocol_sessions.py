@@ -9,20 +9,17 @@ the same input get the same answer.
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
 
-from benchmarks.load import BY_ID, PROTOCOL_WIDGET, DemoServer, run_protocol
+from benchmarks.load import BY_ID, PROTOCOL_WIDGET, DemoServer, in_worker_thread, run_protocol
 from benchmarks.protocol_client import Session
 
 
 def _run(coroutine):
-    """asyncio.run on a worker thread: another test may have left an event loop running in this one
-    (Playwright's sync API does)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+    """asyncio.run on a worker thread: another test may have left an event loop running in this one."""
+    return in_worker_thread(asyncio.run, coroutine)
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +32,12 @@ def server(tmp_path_factory):
         srv.stop()
 
 
-def _visit(base: str, demo: str, params: dict, change: tuple[str, str] | None = None):
+def _visit(base: str, demo: str, params: dict, change: tuple | None = None):
     async def go():
         session = await Session.open(base, demo, urlencode(params), timeout=300)
         try:
             first = session.last
-            second = await session.change(*change, timeout=300) if change else None
+            second = await session.change(*change) if change else None
             return first, second
         finally:
             await session.close()
@@ -51,9 +48,12 @@ def _visit(base: str, demo: str, params: dict, change: tuple[str, str] | None = 
 def test_a_session_reads_the_answer_and_changes_the_input_like_a_browser(server):
     scenario = BY_ID["masking"]
     first, second = _visit(server.url, "masking", scenario.params,
-                           (PROTOCOL_WIDGET[scenario.change], "A dog is a kind of [MASK]."))
+                           (PROTOCOL_WIDGET[scenario.change], "A dog is a kind of [MASK].", 300, scenario.change_label))
     assert first.status == "ok" and not first.errors
     assert "The cat sat on the" in scenario.protocol_answer(first)
+    # the page has two text inputs (the second in the "watch it learn" tab): labels tell them apart
+    main, probe = first.widget("text_input", scenario.change_label), first.widget("text_input", "Probe sentence (one [MASK])")
+    assert main.widget_id != probe.widget_id and first.widget("text_input") is main
     assert "A dog is a kind of" in scenario.protocol_answer(second)  # the model answered the new text
     assert second.status == "ok" and not second.errors
 
