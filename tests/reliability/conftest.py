@@ -25,9 +25,13 @@ sys.path.insert(0, str(REPO))  # `benchmarks.load` holds the demo-server helpers
 from benchmarks.load import DemoServer, free_port, wait_http  # noqa: E402
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the session (skips with the reason when it cannot start)."""
+    """One headless Chromium per test module (skips with the reason when it cannot start).
+
+    Per module, not per session: a sync Playwright left open keeps an event loop running, and the
+    next module that starts its own (tests/site) would be refused.
+    """
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is missing (Debian package `chromium`; `make setup` installs it)")
     try:
