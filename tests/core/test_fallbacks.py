@@ -201,7 +201,14 @@ def test_few_label_sentiment_shows_both_predictions_and_16_label_accuracy(monkey
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["masked_image", "song_styles", "few_label_sentiment"])
 def test_real_scenario_fallbacks(monkeypatch, tmp_path, name):
+    import importlib
+
     monkeypatch.setenv("SSLGLOSS_TRAINING_BUDGET", "tiny")
     monkeypatch.setenv("SSLGLOSS_CACHE", str(tmp_path))
+    # the model trained here lives in this test's cache dir: keep it out of the process-wide
+    # in-memory cache, where a later test expecting its own cache dir would find it
+    module = importlib.import_module(f"sslgloss.scenarios.{name}")
+    if hasattr(module, "_loaded"):  # few_label_sentiment keeps no trained model in memory
+        monkeypatch.setattr(module, "_loaded", {})
     html = getattr(fallbacks, name)(spec(name.replace("_", "-"), HOSTILE + " It was great."))
     assert 'class="sslgloss-fallback"' in html and "<table>" in html and "<script" not in html
