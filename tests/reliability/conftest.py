@@ -44,4 +44,15 @@ def browser():
         b.close()
 
 
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """The real demo app on a free loopback port for one test module, stopped at its end."""
+    server = DemoServer(log_path=tmp_path_factory.mktemp("demo-server") / "streamlit.log").start()
+    try:
+        server.wait_ready(180)
+        yield server
+    finally:
+        server.stop()
+
+
 __all__ = ["DemoServer", "free_port", "wait_http", "REPO", "DEMOS", "NGINX", "browser"]

@@ -10,39 +10,9 @@ what a learner sees after changing the text twice, not the race itself.
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
-
-from benchmarks.load import CHROMIUM, CHROMIUM_ARGS, DemoServer
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    """A Chromium for this module only, closed at its end: the conftest's session-wide one would still be
-    running when tests/site starts its own, and Playwright's sync API allows one at a time per thread."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (Debian package `chromium`; `make setup` installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    server = DemoServer(log_path=tmp_path_factory.mktemp("demo-log") / "server.log").start()
-    try:
-        server.wait_ready(timeout=120)
-        yield server
-    finally:
-        server.stop()
-
-
-def test_changing_the_masking_text_twice_keeps_every_tab_working(module_browser, demo_server):
-    page = module_browser.new_page()
+def test_changing_the_masking_text_twice_keeps_every_tab_working(browser, demo_server):
+    page = browser.new_page()
     try:
         page.goto(demo_server.url + "/masking?embed=true&input=The+cat+sat+on+the+%5BMASK%5D.")
         page.wait_for_selector("text=best guess", timeout=120_000)

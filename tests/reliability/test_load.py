@@ -23,13 +23,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = DemoServer(log_path=tmp_path_factory.mktemp("demo-server") / "streamlit.log").start()
-    try:
-        srv.wait_ready(180)
-        yield srv
-    finally:
-        srv.stop()
+def server(demo_server):
+    return demo_server
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.demo for s in SCENARIOS])

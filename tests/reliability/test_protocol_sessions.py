@@ -23,13 +23,8 @@ def _run(coroutine):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = DemoServer(log_path=tmp_path_factory.mktemp("demo-server") / "streamlit.log").start()
-    try:
-        srv.wait_ready(180)
-        yield srv
-    finally:
-        srv.stop()
+def server(demo_server):
+    return demo_server
 
 
 def _visit(base: str, demo: str, params: dict, change: tuple | None = None):
