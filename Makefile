@@ -9,10 +9,13 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.sslgloss-installed
+# Jane Austen's novels for the training corpus: the data files of Debian's r-cran-janeaustenr,
+# unpacked into the venv (the package itself would pull in R, which nothing here needs).
+AUSTEN  = $(VENV)/share/sslgloss/janeaustenr/data/Rdata.rdb
 
 .PHONY: setup system-deps serve site test test-slow bench train clean
 
-setup: system-deps $(STAMP)
+setup: system-deps $(STAMP) $(AUSTEN)
 
 # Debian packages: Chromium for the browser tests, WordNet as the training corpus,
 # nginx for the test of two demo replicas behind a reverse proxy.
@@ -34,6 +37,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
+
+$(AUSTEN): | $(STAMP)
+	@set -e; tmp=$$(mktemp -d); chmod a+rwx $$tmp; dest=$(abspath $(VENV))/share/sslgloss; \
+	SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	cd $$tmp; apt-get download -q r-cran-janeaustenr >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && apt-get download -q r-cran-janeaustenr; }; \
+	dpkg-deb -x r-cran-janeaustenr_*.deb unpacked; \
+	rm -rf $$dest/janeaustenr; mkdir -p $$dest; \
+	cp -r unpacked/usr/lib/R/site-library/janeaustenr $$dest/; \
+	cp unpacked/usr/share/doc/r-cran-janeaustenr/copyright $$dest/janeaustenr/COPYRIGHT; \
+	cd /; rm -rf $$tmp; echo "unpacked Jane Austen's novels (r-cran-janeaustenr) into $$dest/janeaustenr"
 
 serve: setup
 	$(BIN)/sslgloss serve

@@ -1,4 +1,4 @@
-"""The text the small language models learn from: the glossary plus WordNet 3.0, offline.
+"""The text the small language models learn from: WordNet 3.0, Jane Austen's novels and the glossary, offline.
 
 Sources and licences
 --------------------
@@ -10,6 +10,17 @@ Sources and licences
   (https://wordnet.princeton.edu/license-and-commercial-use). The example
   sentences are everyday English ("the team is a unit"), which is what makes
   prompts such as "The cat sat on the [MASK]." answerable at all.
+* **Jane Austen's six completed novels** (1811-1817, public domain), as packaged by
+  Julia Silge's janeaustenr (MIT licence), read from Debian's ``r-cran-janeaustenr``.
+  WordNet is definitional: it has the *word* "sofa" but few scenes in which someone
+  sits on one. The novels add ~0.7 M words of narrative and dialogue about rooms,
+  doors, letters, tea, walks and weather, the everyday register of the probe
+  sentences. Only the package's data files are read (``data/Rdata.rdb``, R's
+  lazy-load format: zlib-compressed serialized character vectors, decoded with
+  the ``rdata`` library), so R itself is not needed: ``make setup`` runs
+  ``apt-get download r-cran-janeaustenr`` and unpacks it into the virtualenv
+  (``.venv/share/sslgloss/janeaustenr``); an ``apt-get install`` of the package
+  (which pulls in R) works too. One line per sentence.
 * **The glossary itself**: every term's title, summary and section text (this
   project, MIT licence), repeated a few times because it is small and it is the
   register the demos are about.
@@ -24,8 +35,12 @@ the same on every machine and does not shift when the glossary grows.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import os
 import re
+import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,10 +48,13 @@ from sslgloss.errors import ModelError
 
 WORDNET_DIR = Path("/usr/share/wordnet")
 WORDNET_FILES = ("data.noun", "data.verb", "data.adj", "data.adv")
+AUSTEN_PACKAGE = "r-cran-janeaustenr"
+AUSTEN_NOVELS = ("sensesensibility", "prideprejudice", "mansfieldpark", "emma", "northangerabbey", "persuasion")
 SOURCE_NOTE = (
     "WordNet 3.0 glosses and example sentences (c) 2006 Princeton University, WordNet 3.0 licence "
     "(permissive; redistribution allowed with the notice), read from Debian's wordnet-base; "
-    "plus the sslgloss glossary term files (MIT)."
+    "Jane Austen's six novels (public domain) from the janeaustenr package (c) Julia Silge, MIT, "
+    "read from Debian's r-cran-janeaustenr; plus the sslgloss glossary term files (MIT)."
 )
 HELDOUT_PERCENT = 2  # ~2,400 lines: enough for stable top-5 and perplexity figures
 
@@ -108,6 +126,105 @@ def wordnet_lines(directory: Path = WORDNET_DIR) -> list[str]:
                 if parsed:
                     lines.append(parsed)
     return lines
+
+
+def austen_data_dirs() -> list[Path]:
+    """Where the janeaustenr data files may be, in order: $SSLGLOSS_AUSTEN_DIR, the venv, an R install."""
+    dirs = []
+    if os.environ.get("SSLGLOSS_AUSTEN_DIR"):
+        dirs.append(Path(os.environ["SSLGLOSS_AUSTEN_DIR"]))
+    dirs.append(Path(sys.prefix) / "share" / "sslgloss" / "janeaustenr" / "data")
+    dirs.append(Path("/usr/lib/R/site-library/janeaustenr/data"))
+    return dirs
+
+
+def read_r_lazyload(directory: Path) -> dict[str, list[str]]:
+    """The character vectors of an R package's lazy-load data base (``Rdata.rdx`` + ``Rdata.rdb``).
+
+    The ``.rdx`` index is a gzipped serialized list whose ``variables`` map each name to an
+    (offset, length) in the ``.rdb``; each such chunk is a 4-byte length and a zlib stream of one
+    serialized object. ``rdata`` decodes R's serialization format.
+    """
+    import warnings
+
+    import rdata
+
+    directory = Path(directory)
+    warnings.filterwarnings("ignore", message="Unknown file type", module="rdata")  # chunks carry no file header
+    try:
+        index = rdata.conversion.convert(rdata.parser.parse_data(gzip.decompress((directory / "Rdata.rdx").read_bytes())))
+        blob = (directory / "Rdata.rdb").read_bytes()
+        out: dict[str, list[str]] = {}
+        for name, (offset, length) in index["variables"].items():
+            chunk = blob[int(offset) : int(offset) + int(length)]
+            obj = rdata.conversion.convert(rdata.parser.parse_data(zlib.decompress(chunk[4:])))
+            out[str(name)] = ["" if v is None else str(v) for v in obj]
+        return out
+    except (OSError, zlib.error, KeyError, ValueError, TypeError) as exc:
+        raise ModelError(f"cannot read the R data files in {directory}: {exc}") from exc
+
+
+_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Dr|St|Messrs|Col|Capt)\.$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:[\"\u201d']?)\s+(?=[\"\u201c']?[A-Z])")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """A paragraph of prose -> sentences (a full stop after Mr/Mrs/Dr does not end one).
+
+    >>> split_sentences('Mr. Darcy bowed. "Is it far?" she asked. It was not.')
+    ['Mr. Darcy bowed.', '"Is it far?" she asked.', 'It was not.']
+    """
+    parts: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(paragraph):
+        piece = paragraph[start : m.start() + len(m.group(0).rstrip())].strip()
+        if _ABBREVIATION.search(piece):
+            continue  # keep going: this full stop belongs to a title
+        parts.append(piece)
+        start = m.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        parts.append(tail)
+    return parts
+
+
+def novel_paragraphs(lines: list[str]) -> list[str]:
+    """Wrapped lines of a novel -> paragraphs; chapter headings, titles and other short lines dropped."""
+    paragraphs, current = [], []
+    for line in lines + [""]:
+        if line.strip():
+            current.append(line.strip())
+            continue
+        if current:
+            text = " ".join(current)
+            text = text.replace("_", "").replace("--", " -- ")
+            text = " ".join(text.split())
+            if len(text.split()) >= 4 and not text.isupper() and not text.upper().startswith("CHAPTER"):
+                paragraphs.append(text)
+            current = []
+    return paragraphs
+
+
+def austen_lines(directory: Path | None = None) -> list[str]:
+    """Jane Austen's six novels, one sentence a line; raises ModelError saying how to install them."""
+    candidates = [Path(directory)] if directory else austen_data_dirs()
+    found = next((d for d in candidates if (d / "Rdata.rdb").exists()), None)
+    if found is None:
+        raise ModelError(
+            "Jane Austen's novels (Debian package r-cran-janeaustenr) not found in "
+            + ", ".join(str(d) for d in candidates)
+            + "; `make setup` unpacks them into the virtualenv, or run `apt-get install -y r-cran-janeaustenr` "
+            "(the training corpus and `sslgloss eval` need them; the shipped weights do not)"
+        )
+    novels = read_r_lazyload(found)
+    missing = [name for name in AUSTEN_NOVELS if name not in novels]
+    if missing:
+        raise ModelError(f"{found / 'Rdata.rdb'} lacks the novels {', '.join(missing)}: is it janeaustenr's?")
+    out: list[str] = []
+    for name in AUSTEN_NOVELS:
+        for paragraph in novel_paragraphs(novels[name]):
+            out.extend(s for s in split_sentences(paragraph) if len(s.split()) >= 3)
+    return out
 
 
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -183,6 +300,9 @@ def build_corpus(
     glossary_repeat: int = 4,
     wordnet_dir: Path = WORDNET_DIR,
     extra_lines: list[str] | None = None,
+    include_austen: bool = True,
+    austen_repeat: int = 2,
+    austen_dir: Path | None = None,
 ) -> Corpus:
     """The corpus, split deterministically into train and held-out lines."""
     sources: dict[str, int] = {}
@@ -191,6 +311,10 @@ def build_corpus(
         wn = wordnet_lines(wordnet_dir)
         sources["wordnet-3.0"] = len(wn)
         pool += [(line, 1) for line in wn]
+    if include_austen:
+        novels = austen_lines(austen_dir)
+        sources["jane-austen"] = len(novels)
+        pool += [(line, austen_repeat) for line in novels]
     if include_glossary:
         gl = glossary_lines()
         sources["glossary"] = len(gl)
@@ -206,5 +330,5 @@ def build_corpus(
         else:
             train.extend([line] * repeat)
     if not train:
-        raise ModelError("the training corpus is empty: enable WordNet or the glossary, or pass extra lines")
+        raise ModelError("the training corpus is empty: enable WordNet, Austen or the glossary, or pass extra lines")
     return Corpus(train=train, heldout=heldout, sources=sources)

@@ -179,7 +179,7 @@ def run_eval(max_lines: int | None = None, include_search: bool = True) -> EvalR
         if meta.get("corpus_fingerprint") and meta.get("corpus_fingerprint") != corpus.fingerprint:
             report.notes.append(
                 f"the {name} model was trained on corpus {meta.get('corpus_fingerprint')}, the corpus is now "
-                f"{corpus.fingerprint} (the glossary changed); the held-out split is by line hash, so held-out lines "
+                f"{corpus.fingerprint} (the glossary or a source changed); the held-out split is by line hash, so held-out lines "
                 "were still never trained on, but retraining would use the new text"
             )
     report.masked = masked_scores(mlm.model, mlm.tokenizer, heldout, mlm.unigram)
