@@ -175,7 +175,7 @@ EXPLANATION = (
     "**Next-word prediction** is the pretext task of GPT-style language models: read the text so far, output a "
     "probability for every possible next token, and learn from the word that actually came next. No labels are "
     "needed, so any text is training data. This model is a small transformer trained on a CPU by this project's "
-    "own code. Next to it, an **n-gram model** (a Kneser-Ney trigram) "
+    "own code, on WordNet's definitions, Jane Austen's novels and this glossary. Next to it, an **n-gram model** (a Kneser-Ney trigram) "
     "predicts from the last two tokens only, from counts over the same text. To write, a model **samples** a "
     "word and repeats: the temperature sharpens (below 1) or flattens (above 1) the distribution, top-k keeps "
     "only the k most likely words, and top-p the smallest set of words whose probabilities add up to p. "

@@ -25,9 +25,13 @@ Sources and licences
   project, MIT licence), repeated a few times because it is small and it is the
   register the demos are about.
 
-One line per WordNet synset: ``lemma, lemma: gloss; "example"; "example"``.
-The headwords stay in front of the gloss because a transformer can use them
-(the examples usually repeat the headword) where a trigram model cannot.
+One line per WordNet synset: ``gloss; "example"; "example"``, without the
+synset's headwords. An earlier corpus put them in front (``cat, true cat: feline
+mammal ...; "..."``): the examples repeat the headword, so a masked model could
+often answer by copying a word from the start of the line, and it learned to copy.
+It answered "The cat sat on the [MASK]." with *cat*, "He wrote a letter with a
+[MASK]." with *letter*, "The sun rises in the [MASK]." with *sun*. Without the
+headwords a hidden word in an example must come from its context.
 
 The held-out split is a pure function of each line's text (a hash), so it is
 the same on every machine and does not shift when the glossary grows.
@@ -86,11 +90,16 @@ def is_heldout(line: str, percent: int = HELDOUT_PERCENT) -> bool:
 _ADJ_MARKER = re.compile(r"\((?:a|p|ip)\)$")
 
 
-def parse_wordnet_line(line: str) -> str | None:
-    """One synset line of a ``data.*`` file -> ``lemma, lemma: gloss`` (None for licence header lines).
+def parse_wordnet_line(line: str, headwords: bool = False) -> str | None:
+    """One synset line of a ``data.*`` file -> its gloss (None for licence header lines).
+
+    ``headwords=True`` puts the synset's lemmas in front, ``lemma, lemma: gloss`` (not used for
+    training: see the module's docstring).
 
     >>> parse_wordnet_line('00003553 03 n 02 whole 0 unit 0 015 @ 00002684 n 0000 | an assemblage; "the team is a unit"  ')
-    'whole, unit: an assemblage; "the team is a unit"'
+    'an assemblage; "the team is a unit"'
+    >>> parse_wordnet_line('00003553 03 n 02 whole 0 unit 0 015 @ 00002684 n 0000 | an assemblage  ', headwords=True)
+    'whole, unit: an assemblage'
     """
     if line.startswith("  ") or " | " not in line:
         return None
@@ -107,7 +116,7 @@ def parse_wordnet_line(line: str) -> str | None:
         if word.lower() not in (w.lower() for w in lemmas):
             lemmas.append(word)
     gloss = gloss.strip()
-    return f"{', '.join(lemmas)}: {gloss}" if lemmas else gloss
+    return f"{', '.join(lemmas)}: {gloss}" if lemmas and headwords else gloss
 
 
 def wordnet_lines(directory: Path = WORDNET_DIR) -> list[str]:

@@ -70,3 +70,10 @@ def test_data_files_of_another_package_are_refused(tmp_path, monkeypatch):
 def test_environment_variable_points_at_the_data(tmp_path, monkeypatch):
     monkeypatch.setenv("SSLGLOSS_AUSTEN_DIR", str(tmp_path))
     assert corpus_mod.austen_data_dirs()[0] == tmp_path
+
+
+def test_wordnet_lines_carry_no_headwords_to_copy():
+    # With "cat, true cat: ..." in front, the masked model learned to answer by copying a word of the line.
+    raw = '02121620 05 n 02 cat 0 true_cat 0 000 | feline mammal usually having thick soft fur; "the cat purred"  '
+    assert corpus_mod.parse_wordnet_line(raw) == 'feline mammal usually having thick soft fur; "the cat purred"'
+    assert corpus_mod.parse_wordnet_line(raw, headwords=True).startswith("cat, true cat: feline")
