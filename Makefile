@@ -3,7 +3,7 @@
 #   make test       set up, then run the default test suite (unit, site build, demos, browser)
 #   make test-slow  the slow checks too (training to quality, long fuzzing, load)
 #   make bench      install .[bench] (the peer plugin), run the benchmarks (prints a table, writes benchmarks/results.json)
-#   make train      retrain the default models (`sslgloss train --preset release`)
+#   make train      retrain the default models from scratch (`sslgloss train all --preset release`: next-word, then masked from it)
 
 VENV   ?= .venv
 PYTHON ?= python3

@@ -65,7 +65,11 @@ def _print_notices(notices) -> None:
                    "inference uses) or a .pt file. The release masked model starts from the next-word one.")
 @_friendly
 def train_command(kind, preset_name, minutes, seed, out_dir, init_from):
-    """Train the masked and/or next-word model on the glossary + WordNet and save the checkpoint."""
+    """Train the masked and/or next-word model on WordNet, Jane Austen's novels and the glossary; save the checkpoint.
+
+    `all --preset release` follows the release recipe: the next-word model first, then the masked model
+    starting from it.
+    """
     _threads()
     import signal
 
@@ -85,11 +89,18 @@ def train_command(kind, preset_name, minutes, seed, out_dir, init_from):
         if not init_path.exists():
             raise click.BadParameter(f"no checkpoint at {init_path}", param_hint="--init-from")
         click.echo(f"Starting from {init_path}", err=True)
-    click.echo("Preparing the corpus and tokenizer (glossary + WordNet 3.0)...", err=True)
+    click.echo("Preparing the corpus and tokenizer (WordNet 3.0 + Jane Austen + glossary)...", err=True)
     prepared = prepare()
     c = prepared.corpus
     click.echo(f"Corpus: {len(c.train):,} training lines, {len(c.heldout):,} held out, "
                f"{len(prepared.stream):,} tokens; sources {c.sources}", err=True)
+    if kind == "all" and preset_name == "release":  # the release recipe: masked starts from the new next-word
+        path = train_and_save("next-word", preset_name, prepared, seed=seed, minutes=minutes, out_dir=out_dir)
+        click.echo(f"Saved next-word checkpoint to {path}")
+        path = train_and_save("masked", preset_name, prepared, seed=seed, minutes=minutes, out_dir=out_dir,
+                              init_from=path, init_label="next-word")
+        click.echo(f"Saved masked checkpoint to {path}")
+        return
     kinds = ["masked", "next-word"] if kind == "all" else [kind]
     for k in kinds:
         path = train_and_save(k, preset_name, prepared, seed=seed, minutes=minutes, out_dir=out_dir,

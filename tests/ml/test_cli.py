@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -106,3 +107,24 @@ def test_train_tiny_preset_end_to_end(tmp_path, monkeypatch):
     result = CliRunner().invoke(train_command, ["masked", "--preset", "tiny", "--minutes", "0.1"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "models" / "masked.pt").exists()
+
+
+def test_train_all_release_follows_the_release_recipe(tmp_path, monkeypatch):
+    """`make train` must give the shipped pair's recipe: next-word first, then masked starting from it."""
+    from sslgloss.ml import pipeline
+
+    calls = []
+
+    def fake_train_and_save(kind, preset_name, prepared, **kw):
+        calls.append((kind, preset_name, kw.get("init_from"), kw.get("init_label")))
+        return tmp_path / f"{kind}.pt"
+
+    corpus = SimpleNamespace(train=[], heldout=[], sources={})
+    monkeypatch.setattr(pipeline, "prepare", lambda: SimpleNamespace(corpus=corpus, stream=[]))
+    monkeypatch.setattr(pipeline, "train_and_save", fake_train_and_save)
+    result = CliRunner().invoke(train_command, ["all", "--preset", "release"])
+    assert result.exit_code == 0, result.output
+    assert calls == [("next-word", "release", None, None), ("masked", "release", tmp_path / "next-word.pt", "next-word")]
+    calls.clear()
+    assert CliRunner().invoke(train_command, ["all", "--preset", "tiny"]).exit_code == 0
+    assert [c[0] for c in calls] == ["masked", "next-word"] and all(c[2] is None for c in calls)
