@@ -111,6 +111,24 @@ def test_decode_step_matches_the_full_pass_and_can_hand_back_to_forward():
     assert last.shape == (1, 1, 50) and torch.allclose(last[0, 0], full[0, -1], atol=1e-6)
 
 
+def test_decode_layers_run_compiled_and_compute_what_the_python_function_does():
+    from sslgloss.ml import causal_model
+
+    fn = causal_model._decode_layers_fn()
+    assert isinstance(fn, torch.jit.ScriptFunction)  # else generation silently loses its speed-up
+    torch.manual_seed(0)
+    c = CausalLM(CausalLMConfig(vocab_size=50, d_model=16, n_layers=2, n_heads=4, d_ff=32, block_size=8)).eval()
+    layers = c._decode_weights()["layers"]
+    bias = c._decode_weights()["alibi"][:, 8 - 1 - 2 :].unsqueeze(1)
+    x = torch.randn(1, 16)
+    bufs = [[torch.randn(4, 8, 4) for _ in range(2)] for _ in range(2)]
+    copies = [[b.clone() for b in pair] for pair in bufs]
+    with torch.inference_mode():
+        a = fn(x, layers, bufs[0], bufs[1], 2, bias, 4, 1e-5)
+        b = causal_model.decode_layers(x, layers, copies[0], copies[1], 2, bias, 4, 1e-5)
+    assert torch.allclose(a, b, atol=1e-6) and torch.allclose(bufs[0][1], copies[0][1])
+
+
 def test_decode_step_notices_changed_weights_and_a_full_cache():
     torch.manual_seed(0)
     c = CausalLM(CausalLMConfig(vocab_size=50, d_model=16, n_layers=1, n_heads=4, d_ff=32, block_size=4)).eval()
