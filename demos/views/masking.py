@@ -180,7 +180,7 @@ EXPLANATION = (
     "A **masked language model** learns by hiding about 15% of the words of a text behind `[MASK]` and guessing "
     "them from the words on **both** sides, as BERT does. The text is first cut into tokens; a small transformer, "
     "trained on a CPU by this project's own code (on WordNet's definitions and example sentences, Jane Austen's "
-    "six novels and this glossary: about 2.5 million words), reads them all at once through attention and outputs a "
+    "six novels and this glossary: about 2.2 million words), reads them all at once through attention and outputs a "
     "probability for every entry of its vocabulary. The **unigram baseline** ignores the "
     "context and always guesses the most frequent words: whatever the model does better than that, it learned "
     "from context. Nobody labelled anything: the text is its own supervision, which is what makes this "
