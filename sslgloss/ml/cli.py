@@ -94,18 +94,14 @@ def train_command(kind, preset_name, minutes, seed, out_dir, init_from):
     c = prepared.corpus
     click.echo(f"Corpus: {len(c.train):,} training lines, {len(c.heldout):,} held out, "
                f"{len(prepared.stream):,} tokens; sources {c.sources}", err=True)
-    if kind == "all" and preset_name == "release":  # the release recipe: masked starts from the new next-word
-        path = train_and_save("next-word", preset_name, prepared, seed=seed, minutes=minutes, out_dir=out_dir)
-        click.echo(f"Saved next-word checkpoint to {path}")
-        path = train_and_save("masked", preset_name, prepared, seed=seed, minutes=minutes, out_dir=out_dir,
-                              init_from=path, init_label="next-word")
-        click.echo(f"Saved masked checkpoint to {path}")
-        return
-    kinds = ["masked", "next-word"] if kind == "all" else [kind]
+    release_pair = kind == "all" and preset_name == "release"  # the release recipe: masked starts from next-word
+    kinds = ["next-word", "masked"] if release_pair else ["masked", "next-word"] if kind == "all" else [kind]
     for k in kinds:
         path = train_and_save(k, preset_name, prepared, seed=seed, minutes=minutes, out_dir=out_dir,
                               init_from=init_path, init_label=init_from)
         click.echo(f"Saved {k} checkpoint to {path}")
+        if release_pair:
+            init_path, init_from = path, "next-word"
 
 
 def _k_option(default: int = 5):

@@ -159,15 +159,16 @@ def read_r_lazyload(directory: Path) -> dict[str, list[str]]:
     import rdata
 
     directory = Path(directory)
-    warnings.filterwarnings("ignore", message="Unknown file type", module="rdata")  # chunks carry no file header
     try:
-        index = rdata.conversion.convert(rdata.parser.parse_data(gzip.decompress((directory / "Rdata.rdx").read_bytes())))
-        blob = (directory / "Rdata.rdb").read_bytes()
-        out: dict[str, list[str]] = {}
-        for name, (offset, length) in index["variables"].items():
-            chunk = blob[int(offset) : int(offset) + int(length)]
-            obj = rdata.conversion.convert(rdata.parser.parse_data(zlib.decompress(chunk[4:])))
-            out[str(name)] = ["" if v is None else str(v) for v in obj]
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Unknown file type", module="rdata")  # chunks carry no file header
+            index = rdata.conversion.convert(rdata.parser.parse_data(gzip.decompress((directory / "Rdata.rdx").read_bytes())))
+            blob = (directory / "Rdata.rdb").read_bytes()
+            out: dict[str, list[str]] = {}
+            for name, (offset, length) in index["variables"].items():
+                chunk = blob[int(offset) : int(offset) + int(length)]
+                obj = rdata.conversion.convert(rdata.parser.parse_data(zlib.decompress(chunk[4:])))
+                out[str(name)] = ["" if v is None else str(v) for v in obj]
         return out
     except (OSError, zlib.error, KeyError, ValueError, TypeError) as exc:
         raise ModelError(f"cannot read the R data files in {directory}: {exc}") from exc
