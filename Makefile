@@ -55,11 +55,13 @@ serve: setup
 site: setup
 	$(BIN)/mkdocs build --strict
 
+# SSLGLOSS_TEST_CACHE: the tests' cache folder (tests/conftest.py), kept between runs inside the venv
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/ruff check .
+	SSLGLOSS_TEST_CACHE=$(abspath $(VENV))/test-cache $(BIN)/python -m pytest
 
 test-slow: setup
-	$(BIN)/python -m pytest -m "slow or not slow"
+	SSLGLOSS_TEST_CACHE=$(abspath $(VENV))/test-cache $(BIN)/python -m pytest -m "slow or not slow"
 
 bench: setup
 	$(BIN)/pip install -q -e '.[test,bench]'

@@ -57,18 +57,18 @@ def main() -> None:
     print(f"command: {' '.join([os.path.basename(sys.executable)] + sys.argv)}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; torch threads: {args.threads}; torch {torch.__version__}")
 
-    from sslgloss.ml import infer
+    from sslgloss.ml import fill_mask, generate, next_word, registry
 
     start = time.perf_counter()
-    masked = infer.get_model("masked")
-    causal = infer.get_model("next-word")
+    masked = registry.get_model("masked")
+    causal = registry.get_model("next-word")
     print(f"models: {masked.checkpoint.path} and {causal.checkpoint.path} (loaded in {time.perf_counter() - start:.2f} s)")
     print()
-    show("fill-mask, 1 [MASK], top 5 (median)", median_ms(lambda: infer.fill_mask("The cat sat on the [MASK].", k=5), args.repeats), "ms", "<= 10")
-    show("next-word distribution, one pass (median)", median_ms(lambda: infer.next_token_distribution("The cat sat on the", k=5), args.repeats), "ms", "<= 10")
-    show("  ... as 5 whole words (+1-2 passes, median)", median_ms(lambda: infer.next_word_distribution("The cat sat on the", k=5), args.repeats), "ms")
+    show("fill-mask, 1 [MASK], top 5 (median)", median_ms(lambda: fill_mask.fill_mask("The cat sat on the [MASK].", k=5), args.repeats), "ms", "<= 10")
+    show("next-word distribution, one pass (median)", median_ms(lambda: next_word.next_token_distribution("The cat sat on the", k=5), args.repeats), "ms", "<= 10")
+    show("  ... as 5 whole words (+1-2 passes, median)", median_ms(lambda: next_word.next_word_distribution("The cat sat on the", k=5), args.repeats), "ms")
     show("generate 30 tokens, KV cache (median)", median_ms(
-        lambda: infer.generate("The cat sat on the", tokens=30, temperature=1.0, top_k=0, seed=0, stop_at_end=False), max(5, args.repeats // 3)), "ms", "<= 100")
+        lambda: generate.generate("The cat sat on the", tokens=30, temperature=1.0, top_k=0, seed=0, stop_at_end=False), max(5, args.repeats // 3)), "ms", "<= 100")
     show("peak RSS, both models loaded", peak_rss_mb(), "MB")
 
     from sslgloss import load_glossary

@@ -62,8 +62,8 @@ def page_run(name: str, params: dict[str, str]):
 
 def cold_fallback(function: str, spec: dict) -> float:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "sslgloss.site.fallback_worker"], capture_output=True, text=True,
-                          input=json.dumps({"fallback": f"sslgloss.fallbacks:{function}", "spec": spec}), cwd=ROOT)
+    done = subprocess.run([sys.executable, "-m", "sslgloss.demos.worker"], capture_output=True, text=True,
+                          input=json.dumps({"fallback": f"sslgloss.demos.static:{function}", "spec": spec}), cwd=ROOT)
     seconds = time.perf_counter() - start
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     if not answer.get("ok"):
@@ -83,9 +83,9 @@ def main() -> None:
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest warns about a missing browser session
     from sslgloss import DemoSpec, fallbacks
-    from sslgloss.ml import infer
+    from sslgloss.ml import live, registry
 
-    lm = infer.get_model("masked")
+    lm = registry.get_model("masked")
     row("masked model", f"{sum(p.numel() for p in lm.model.parameters()) / 1e6:.1f} M", str(lm.checkpoint.path))
 
     for name, params in (("masking", {"input": SPECS["masking"]["input"]}),
@@ -105,9 +105,9 @@ def main() -> None:
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # what the masking page does for the live run
-    infer.train_live(steps=5)  # warm-up: torch's optimizer imports its compiler stack once (~5 s)
+    live.train_live(steps=5)  # warm-up: torch's optimizer imports its compiler stack once (~5 s)
     start = time.perf_counter()
-    infer.train_live(steps=args.live_steps, every=max(args.live_steps // 10, 1))
+    live.train_live(steps=args.live_steps, every=max(args.live_steps // 10, 1))
     seconds = time.perf_counter() - start
     torch.set_num_threads(threads)
     row(f"watch it learn: {args.live_steps} steps (1 thread)", f"{seconds:.1f} s",

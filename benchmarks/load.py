@@ -34,7 +34,6 @@ import json
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -112,17 +111,12 @@ class DemoServer:
         return f"http://127.0.0.1:{self.port}" + (f"/{self.base_path.strip('/')}" if self.base_path else "")
 
     def start(self) -> "DemoServer":
-        from sslgloss.scenarios.cli import server_env  # what `sslgloss demos` runs with (MALLOC_ARENA_MAX)
+        from sslgloss.demos.launcher import server_command  # exactly what `sslgloss demos` runs
 
-        env = server_env(dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false", **self.env))
-        python = str(PYTHON) if PYTHON.exists() else sys.executable
+        command = server_command(self.port, base_path=self.base_path, env=dict(os.environ, **self.env))
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.started_at = time.monotonic()
-        self.proc = subprocess.Popen(
-            [python, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             *(["--server.baseUrlPath", self.base_path] if self.base_path else [])],
-            cwd=DEMOS, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = command.popen(stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         if log is not subprocess.DEVNULL:
             log.close()
         return self

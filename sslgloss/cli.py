@@ -12,13 +12,13 @@ import json
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .errors import SslglossError
+from .storage import atomic_write
 
 # command name -> module holding it in a `COMMANDS` list; imported on first use
 LAZY_COMMANDS = {
@@ -29,11 +29,21 @@ LAZY_COMMANDS = {
     "generate": "sslgloss.ml.cli",
     "search": "sslgloss.search.cli",
     "search-eval": "sslgloss.search.cli",
-    "demos": "sslgloss.scenarios.cli",
+    "demos": "sslgloss.demos.launcher",
+    "sentiment": "sslgloss.scenarios.cli",
 }
 
 
 class LazyGroup(click.Group):
+    """Commands imported on first use, and one error handler for all of them: an ``SslglossError``
+    (bad input, a missing model...) becomes a clean message and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SslglossError as err:
+            raise click.ClickException(str(err)) from None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = set(super().list_commands(ctx))
         for name, module in LAZY_COMMANDS.items():
@@ -70,19 +80,6 @@ def _load(terms_dirs, require_valid: bool = True):
         raise click.ClickException(f"the glossary has {len(glossary.errors)} error(s); fix them first "
                                    "(`sslgloss validate` lists them)")
     return glossary
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -209,7 +206,7 @@ def graph_export(fmt: str, output: Path | None, terms_dirs) -> None:
     glossary = _load(terms_dirs)
     text = json.dumps(to_json(glossary), indent=2, ensure_ascii=False) if fmt == "json" else to_skos(glossary)
     if output:
-        _write_atomically(output, text + "\n")
+        atomic_write(output, text + "\n")
         click.echo(f"wrote {output} ({len(glossary.terms)} terms)", err=True)
     else:
         click.echo(text)
@@ -348,11 +345,9 @@ def serve(port: int, demos_port: int, no_demos: bool, host: str) -> None:
            "SSLGLOSS_DEMOS_URL": f"http://{host}:{demos_port}"}
     demos = None
     if not no_demos:
-        from sslgloss.scenarios.cli import server_env
+        from sslgloss.demos.launcher import server_command
 
-        demos = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(root / "demos" / "app.py"),
-                                  "--server.port", str(demos_port), "--server.address", host,
-                                  "--server.headless", "true"], cwd=root / "demos", env=server_env(env))
+        demos = server_command(demos_port, host, env=env).popen()
         click.echo(f"demos: http://{host}:{demos_port}", err=True)
     click.echo(f"site:  http://{host}:{port}", err=True)
     try:

@@ -1,12 +1,17 @@
 """Questions the site and the CLI ask of the concept graph.
 
 Every query is a function of a :class:`~sslgloss.glossary.Glossary` (its
-networkx graph plus the relation registry); none keeps state.
+networkx graph plus the relation registry). A site asks the same questions for
+every term, so what they share (the prerequisites of each term, the edges grouped
+by term) is worked out once and memoised in ``glossary.cache``: a glossary's
+graph does not change after loading, and a reload makes a new glossary.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from itertools import groupby, pairwise
 
 import networkx as nx
 
@@ -29,17 +34,31 @@ def _check(glossary: Glossary, *ids: str) -> None:
         glossary.term(term_id)  # raises UnknownTermError with suggestions
 
 
+def _edges_by_term(glossary: Glossary) -> tuple[dict, dict]:
+    """(outgoing, incoming): term id -> relation type name -> the terms at the other end."""
+    cached = glossary.cache.get("edges_by_term")
+    if cached is None:
+        out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        inc: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for u, v, k in glossary.graph.edges(keys=True):
+            out[u][k].add(v)
+            inc[v][k].add(u)
+        cached = glossary.cache["edges_by_term"] = (dict(out), dict(inc))
+    return cached
+
+
 def neighbours(glossary: Glossary, term_id: str) -> list[tuple[str, list[str]]]:
     """Related terms grouped by label; incoming edges use the inverse label.
 
     If A ``is_a`` B, A's groups include ("is a", [B]) and B's include ("kinds", [A]).
     """
     _check(glossary, term_id)
-    g = glossary.graph
+    out_by_term, in_by_term = _edges_by_term(glossary)
+    out, inc = out_by_term.get(term_id, {}), in_by_term.get(term_id, {})
     groups: dict[str, list[str]] = {}
     for rtype in glossary.relation_types:
-        outgoing = sorted({v for _, v, k in g.out_edges(term_id, keys=True) if k == rtype.name})
-        incoming = sorted({u for u, _, k in g.in_edges(term_id, keys=True) if k == rtype.name})
+        outgoing = sorted(out.get(rtype.name, ()))
+        incoming = sorted(inc.get(rtype.name, ()))
         if rtype.symmetric:
             both = sorted(set(outgoing) | set(incoming))
             if both:
@@ -82,7 +101,7 @@ def shortest_path(glossary: Glossary, source: str, target: str) -> list[Step]:
         nodes = nx.shortest_path(glossary.graph.to_undirected(as_view=True), source, target)
     except nx.NetworkXNoPath:
         raise SslglossError(f"no chain of relations links `{source}` and `{target}`") from None
-    return [_step(glossary, u, v) for u, v in zip(nodes, nodes[1:])]
+    return [_step(glossary, u, v) for u, v in pairwise(nodes)]
 
 
 def requires_graph(glossary: Glossary) -> nx.DiGraph:
@@ -97,21 +116,85 @@ def requires_graph(glossary: Glossary) -> nx.DiGraph:
     return sub
 
 
+class _Prerequisites:
+    """The ``requires`` relation of one glossary, walked once: each term's prerequisites and depth.
+
+    A term's depth is its longest chain of prerequisites (0: it requires nothing), so a
+    term is always deeper than everything it requires. Terms are filled in on demand,
+    so a cycle (a validation error) only breaks the questions about terms above it.
+    """
+
+    def __init__(self, glossary: Glossary):
+        req = requires_graph(glossary)
+        self.terms = glossary.terms
+        self.requires = {n: tuple(req.successors(n)) for n in req.nodes}
+        self.below: dict[str, frozenset[str]] = {}  # every term a term requires, directly or not
+        self.depth: dict[str, int] = {}
+        self.paths: dict[str, tuple[str, ...]] = {}
+
+    def visit(self, term_id: str) -> None:
+        """Fill ``below`` and ``depth`` for ``term_id`` and all it requires (iterative: chains can be long)."""
+        if term_id in self.depth:
+            return
+        stack = [(term_id, iter(self.requires[term_id]))]
+        active = {term_id}
+        while stack:
+            node, pending = stack[-1]
+            for p in pending:
+                if p in self.depth:
+                    continue
+                if p in active:
+                    raise SslglossError(f"the prerequisites of `{term_id}` form a cycle through `{p}`; "
+                                        "run `sslgloss validate` for the whole cycle")
+                active.add(p)
+                stack.append((p, iter(self.requires[p])))
+                break
+            else:
+                stack.pop()
+                active.discard(node)
+                reqs = self.requires[node]
+                self.depth[node] = max((self.depth[p] + 1 for p in reqs), default=0)
+                found = set(reqs)
+                for p in reqs:
+                    found |= self.below[p]
+                self.below[node] = frozenset(found)
+
+    def reading_key(self, term_id: str) -> tuple[int, str, str]:
+        """Most basic first (smallest depth), then by title: sorting by it never puts a term before what it requires."""
+        self.visit(term_id)
+        return (self.depth[term_id], self.terms[term_id].title.casefold(), term_id)
+
+
+def _prerequisites(glossary: Glossary) -> _Prerequisites:
+    cached = glossary.cache.get("prerequisites")
+    if cached is None:
+        cached = glossary.cache["prerequisites"] = _Prerequisites(glossary)
+    return cached
+
+
 def learning_path(glossary: Glossary, term_id: str) -> list[str]:
     """Every prerequisite of ``term_id`` in an order you can read them, ending with the term.
 
-    Ties are broken so that the most basic terms (fewest prerequisites of their own)
-    come first, then alphabetically by title.
+    Ties are broken so that the most basic terms (shortest chain of prerequisites of
+    their own) come first, then alphabetically by title. Memoised per glossary.
     """
     _check(glossary, term_id)
-    req = requires_graph(glossary)
-    needed = nx.descendants(req, term_id) | {term_id}
-    order_graph = req.subgraph(needed).reverse(copy=True)  # prerequisite -> dependant
-    depth: dict[str, int] = {}  # longest chain of prerequisites below each term
-    for node in nx.topological_sort(order_graph):
-        depth[node] = max((depth[p] + 1 for p in order_graph.predecessors(node)), default=0)
-    titles = {n: glossary.terms[n].title.casefold() for n in needed}
-    return list(nx.lexicographical_topological_sort(order_graph, key=lambda n: (depth[n], titles[n])))
+    index = _prerequisites(glossary)
+    path = index.paths.get(term_id)
+    if path is None:
+        index.visit(term_id)
+        path = index.paths[term_id] = tuple(sorted(index.below[term_id] | {term_id}, key=index.reading_key))
+    return list(path)
+
+
+def stages(glossary: Glossary) -> list[list[str]]:
+    """Every term by depth: stage 0 requires nothing, stage k requires something from stage k-1.
+
+    Each stage is sorted by title.
+    """
+    index = _prerequisites(glossary)
+    ordered = sorted(glossary.terms, key=index.reading_key)
+    return [list(group) for _depth, group in groupby(ordered, key=lambda t: index.depth[t])]
 
 
 def _simple_undirected(glossary: Glossary) -> nx.Graph:

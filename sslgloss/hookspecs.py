@@ -2,18 +2,48 @@
 
 A term plugin is a Python distribution with an entry point in the group
 ``sslgloss`` that points at a module (or object) carrying ``@hookimpl``
-functions. The core glossary (``sslgloss.terms``) is such a plugin too.
+functions. The core glossary (``sslgloss.core``) is such a plugin too.
 Every hook here is listed, with its signature, in docs/contributing/hooks.md;
 a test fails when one is missing there.
 """
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
 import pluggy
 
 PROJECT = "sslgloss"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# ---------------------------------------------------------------------- what the hooks take
+
+@dataclass
+class DemoPage:
+    """A page of the Streamlit demo app, contributed by a plugin."""
+
+    id: str
+    title: str
+    script: Path
+    terms: list[str] = field(default_factory=list)
+    icon: str | None = None
+    fallback: str | Callable[..., str] | None = None
+    plugin: str = ""
+
+    def fallback_function(self) -> Callable[..., str] | None:
+        """Resolve ``fallback`` (a callable or "module:function") lazily."""
+        if self.fallback is None or callable(self.fallback):
+            return self.fallback
+        module, _, attr = self.fallback.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+# ---------------------------------------------------------------------- the hooks
 
 
 @hookspec

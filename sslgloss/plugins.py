@@ -15,11 +15,12 @@ import importlib.metadata as md
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pluggy
 
 from . import hookspecs
+from .hookspecs import DemoPage
 from .errors import PluginLoadError, Problem
 from .relations import RelationType
 
@@ -37,26 +38,6 @@ class PluginInfo:
     distribution: str = ""
     term_files: list[Path] = field(default_factory=list)
     term_count: int = 0
-
-
-@dataclass
-class DemoPage:
-    """A page of the Streamlit demo app, contributed by a plugin."""
-
-    id: str
-    title: str
-    script: Path
-    terms: list[str] = field(default_factory=list)
-    icon: str | None = None
-    fallback: str | Callable[..., str] | None = None
-    plugin: str = ""
-
-    def fallback_function(self) -> Callable[..., str] | None:
-        """Resolve ``fallback`` (a callable or "module:function") lazily."""
-        if self.fallback is None or callable(self.fallback):
-            return self.fallback
-        module, _, attr = self.fallback.partition(":")
-        return getattr(importlib.import_module(module), attr)
 
 
 @dataclass
@@ -124,7 +105,7 @@ def plugin_manager() -> pluggy.PluginManager:
         seen_core |= ep.name == CORE_PLUGIN
     if not seen_core and CORE_PLUGIN not in disabled:
         # running from a source tree that was never pip-installed: the core still goes through the hook
-        pm.register(importlib.import_module("sslgloss.terms"), name=CORE_PLUGIN)
+        pm.register(importlib.import_module("sslgloss.core"), name=CORE_PLUGIN)
     pm._sslgloss_failures = failures  # type: ignore[attr-defined]
     pm._sslgloss_dists = dists  # type: ignore[attr-defined]
     return pm

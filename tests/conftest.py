@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Tests never write into the developer's ~/.cache/sslgloss: every cache (models, search embeddings,
+# static demo results) goes to one folder for the whole run, set before any test module reads it.
+# `make test` points SSLGLOSS_TEST_CACHE at .venv/test-cache so a second run reuses what the first
+# computed (the caches are keyed by content, so a change of code or data computes afresh).
+os.environ["SSLGLOSS_CACHE"] = os.environ.get("SSLGLOSS_TEST_CACHE") or tempfile.mkdtemp(prefix="sslgloss-tests-")
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
@@ -40,3 +48,44 @@ def write_terms(tmp_path):
         return d
 
     return write
+
+
+@pytest.fixture(scope="module")
+def text_models():
+    """The text models the demos use: the real checkpoints if present, else tiny ones trained here; and a
+    Kneser-Ney trigram of the glossary text as the n-gram baseline (seconds, instead of the corpus-wide one).
+    Module-scoped, so the n-gram stand-in never reaches tests of the real one."""
+    import torch
+
+    from sslgloss.errors import CheckpointError
+    from sslgloss.ml import registry
+    from sslgloss.ml.checkpoint import Checkpoint
+    from sslgloss.ml.corpus import glossary_lines
+    from sslgloss.ml.data import encode_lines, pack
+    from sslgloss.ml.ngram import KneserNeyTrigram
+    from sslgloss.ml.tokenizer import SEP, train_tokenizer
+    from sslgloss.ml.train import preset, train, with_overrides
+
+    lines = glossary_lines()
+    trained_here = False
+    try:
+        registry.get_model("masked")
+        registry.get_model("next-word")
+    except CheckpointError:  # a checkout without weights: tiny models, enough to drive the pages
+        trained_here = True
+        tokenizer = train_tokenizer(lines, vocab_size=2000, min_frequency=1)
+        stream = pack(tokenizer, lines)
+        counts = torch.bincount(stream, minlength=tokenizer.get_vocab_size())
+        for kind in ("masked", "next-word"):
+            chosen = preset("tiny", kind, tokenizer.get_vocab_size())
+            result = train(kind, stream, tokenizer, chosen.model, with_overrides(chosen.train, steps=40),
+                           progress=False)
+            registry.use_checkpoint(kind, Checkpoint(kind, result.model, tokenizer, extra={"unigram_counts": counts}))
+    tokenizer = registry.get_model("next-word").tokenizer
+    ngram = KneserNeyTrigram.fit(encode_lines(tokenizer, lines), tokenizer.get_vocab_size(), tokenizer.token_to_id(SEP))
+    patch = pytest.MonkeyPatch()
+    patch.setattr(registry, "get_ngram", lambda: ngram)
+    yield registry
+    patch.undo()
+    if trained_here:
+        registry.reset()

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import streamlit as st
 
-if str(Path(__file__).resolve().parents[1]) not in sys.path:  # demos/: `import common` however the page is run
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import common  # noqa: E402
+from sslgloss.demos import checks, page  # noqa: E402
+
+state = page.PageState("few-label-sentiment")
 
 from sslgloss.scenarios import few_label_sentiment as fs  # noqa: E402
 
 TERMS = ["sentiment-analysis", "transfer-learning", "fine-tuning", "sentence-embedding", "few-shot-learning",
          "text-classification"]
 try:  # the site's static fallback and this page start from the same sentence
-    from sslgloss.fallbacks import DEFAULT_INPUTS
+    from sslgloss.demos.catalog import DEFAULT_INPUTS
 
     DEFAULT_INPUT = DEFAULT_INPUTS["few-label-sentiment"]
 except (ImportError, KeyError):
@@ -35,47 +33,19 @@ def learning_curve() -> list[dict]:
     return fs.cached_learning_curve()
 
 
-def parse_labels(text: str) -> int:
-    return int(common.parse_choice([str(n) for n in fs.LABEL_COUNTS])(text.strip()))
+@st.cache_data(max_entries=512, show_spinner=False)
+def classify(text: str, n_labels: int) -> list[dict]:
+    """Both classifiers on ``text`` (cached per sentence and label count: the same input costs nothing)."""
+    return fs.predict(text, n_labels)
 
 
-common.setup_page("Sentiment with few labels", ":material/sentiment_satisfied:")
-st.title("Sentiment with few labels")
-st.caption("Two classifiers learn positive versus negative from the same handful of labelled sentences we "
-           "wrote; one reads frozen self-supervised sentence embeddings, the other counts words.")
-
-common.param("input", DEFAULT_INPUT)
-common.param("labels", fs.DEMO_LABELS, parse_labels)
-
-with common.guard():
-    load_encoder()
-    curve = learning_curve()
-    st.text_area("Your sentence", key="input", height=80, max_chars=fs.MAX_CHARS,
-                 on_change=common.sync_param, args=("input", DEFAULT_INPUT))
-    st.select_slider("Labelled sentences the classifiers may learn from", options=list(fs.LABEL_COUNTS),
-                     key="labels", on_change=common.sync_param, args=("labels", fs.DEMO_LABELS))
-    n_labels = int(st.session_state["labels"])
-    with common.guard():
-        predictions = fs.predict(st.session_state["input"], n_labels)
-        for col, p in zip(st.columns(2), predictions):
-            with col.container(border=True):
-                st.markdown(f"**{p['classifier']}**")
-                icon = ":material/sentiment_satisfied:" if p["label"] == "positive" else ":material/sentiment_dissatisfied:"
-                st.markdown(f"### {icon} {p['label']}")
-                st.progress(p["positive"], text=f"P(positive) = {p['positive']:.2f}")
-        st.caption("A probability near 0.5 means the classifier is unsure. With few labels both often are: "
-                   "try 4 labels, then 128.")
-
-    with st.expander(f"The {n_labels} labelled sentences both classifiers learned from"):
-        clf = fs.classifiers(n_labels)
-        for text, y in zip(clf.train_text, clf.train_y):
-            st.markdown(f"- {':green[positive]' if y else ':red[negative]'}: {text}")
-
-    st.subheader("Accuracy as labels are added")
-    rows = [{"labels": r["labels"], "accuracy": r[key], "classifier": name} for r in curve
+@st.cache_resource(show_spinner=False)
+def curve_chart() -> dict:
+    """The learning curve's Vega-Lite spec, built once per process."""
+    rows = [{"labels": r["labels"], "accuracy": r[key], "classifier": name} for r in learning_curve()
             for key, name in (("sentence_embeddings_accuracy", "sentence embeddings"),
                               ("bag_of_words_accuracy", "bag of words"))]
-    st.vega_lite_chart(spec={
+    return {
         "data": {"values": rows},
         "mark": {"type": "line", "point": True},
         "encoding": {
@@ -86,13 +56,56 @@ with common.guard():
             "color": {"field": "classifier", "type": "nominal"},
         },
         "height": 260,
-    }, width="stretch")
+    }
+
+
+def parse_labels(text: str) -> int:
+    return int(checks.parse_choice([str(n) for n in fs.LABEL_COUNTS])(text.strip()))
+
+
+page.setup_page("Sentiment with few labels", ":material/sentiment_satisfied:")
+st.title("Sentiment with few labels")
+st.caption("Two classifiers learn positive versus negative from the same handful of labelled sentences we "
+           "wrote; one reads frozen self-supervised sentence embeddings, the other counts words.")
+
+state.param("input", DEFAULT_INPUT)
+state.param("labels", fs.DEMO_LABELS, parse_labels)
+
+with page.guard():
+    load_encoder()
+    learning_curve()
+    st.text_area("Your sentence", key=state.key("input"), height=80, max_chars=fs.MAX_CHARS,
+                 on_change=state.sync, args=("input", DEFAULT_INPUT))
+    st.select_slider("Labelled sentences the classifiers may learn from", options=list(fs.LABEL_COUNTS),
+                     key=state.key("labels"), on_change=state.sync, args=("labels", fs.DEMO_LABELS))
+    n_labels = int(st.session_state[state.key("labels")])
+    with page.guard():
+        predictions = classify(st.session_state[state.key("input")], n_labels)
+        for col, p in zip(st.columns(2), predictions):
+            with col.container(border=True):
+                st.markdown(f"**{p['classifier']}**")
+                icon = ":material/sentiment_satisfied:" if p["label"] == "positive" else ":material/sentiment_dissatisfied:"
+                st.markdown(f"### {icon} {p['label']}")
+                st.progress(p["positive"], text=f"P(positive) = {p['positive']:.2f}")
+        st.caption("A probability near 0.5 means the classifier is unsure. With few labels both often are: "
+                   "try 4 labels, then 128.")
+
+    shown = st.expander(f"The {n_labels} labelled sentences both classifiers learned from",
+                        key=state.key("examples"), on_change="rerun")
+    if shown.open:  # drawn only when the learner opens it
+        with shown:
+            clf = fs.classifiers(n_labels)
+            st.markdown("\n".join(f"- {':green[positive]' if y else ':red[negative]'}: {page.md_escape(text)}"
+                                   for text, y in zip(clf.train_text, clf.train_y)))
+
+    st.subheader("Accuracy as labels are added")
+    st.vega_lite_chart(spec=curve_chart(), width="stretch")
     data = fs.load_split()
     st.caption(f"Accuracy on {len(data.test_y)} held-out sentences, averaged over {fs.SEEDS} random draws of the "
                "labels. The sentences come in topic-matched pairs (warm soup / cold soup), so topic words alone "
                "cannot give the answer; chance is 50%.")
 
-common.explain(
+page.explain(
     "The sentence encoder (all-MiniLM-L6-v2) was pretrained **without any sentiment labels**: first to fill in "
     "masked words, then to place sentences that mean the same thing close together. Its 384 numbers per "
     "sentence already encode a lot about meaning, so a logistic regression on top needs only a few labelled "

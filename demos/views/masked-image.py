@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-if str(Path(__file__).resolve().parents[1]) not in sys.path:  # demos/: `import common` however the page is run
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import common  # noqa: E402
+from sslgloss.demos import checks, page  # noqa: E402
 
+state = page.PageState("masked-image")
+
+from sslgloss.scenarios import images as img  # noqa: E402
 from sslgloss.scenarios import masked_image as mi  # noqa: E402
 from sslgloss.scenarios import runtime  # noqa: E402
 
@@ -34,9 +33,48 @@ def prepared_model() -> mi.TrainedMAE:
     time in a process ``load_or_train`` returns at once and no bar appears.
     """
     budget = runtime.training_budget()
-    with common.progress_bar("Preparing the masked autoencoder (first use only)") as progress:
+    with page.progress_bar("Preparing the masked autoencoder (first use only)") as progress:
         mi.load_or_train(mi.MaskedImageConfig.for_budget(budget), progress=progress)
     return load_model(budget)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def pictures(budget: str, image_index: int, mask: str) -> tuple[dict[str, bytes], float | None, float | None]:
+    """The four pictures (PNG bytes) of one held-out digit with ``mask`` hidden, and both methods' errors on
+    the hidden pixels; cached per digit and mask, so a page run that shows them again computes nothing."""
+    trained = load_model(budget)
+    hidden = mi.parse_patches(mask)
+    views = mi.example_images(trained, image_index, hidden, scale=16)
+    pngs = {name: img.png_bytes(rgb) for name, rgb in views.items()}
+    if not hidden.any():
+        return pngs, None, None
+    image = mi.load_split().test_x[image_index]
+    mae_err = mi.hidden_error(image[None], trained.reconstruct(image, hidden)[None], hidden[None])
+    base_err = mi.hidden_error(image[None], trained.mean_fill(image, hidden)[None], hidden[None])
+    return pngs, float(mae_err), float(base_err)
+
+
+def probe_lesson(probe: list[dict]) -> str:
+    """Two or three sentences on where the encoder's features help, worded from this model's own figures."""
+    ahead = [p for p in probe if p["mae_features_accuracy"] > p["raw_pixels_accuracy"]]
+    behind = [p for p in probe if p["mae_features_accuracy"] <= p["raw_pixels_accuracy"]]
+    fewest, most = probe[0], probe[-1]
+
+    def at(p: dict) -> str:
+        return (f"with {p['labels']:,} labels ({p['fraction_of_labels']:.0%}) the encoder's features reach "
+                f"{p['mae_features_accuracy']:.0%} against {p['raw_pixels_accuracy']:.0%} for raw pixels")
+
+    if ahead and behind:
+        return (f"Self-supervised features help most when labels are few: {at(max(ahead, key=lambda p: p['mae_features_accuracy'] - p['raw_pixels_accuracy']))}. "
+                f"With many labels raw pixels catch up or win ({at(most)}): on 8x8 digits, 64 pixels are already an easy "
+                "input for a linear classifier once it sees enough examples. That is the lesson, not a failure: "
+                "pretraining pays when labels are scarce.")
+    if ahead:
+        return (f"The encoder's features beat raw pixels at every label count, by most when labels are few "
+                f"({at(fewest)}; {at(most)}): pretraining pays when labels are scarce.")
+    return (f"On this tiny dataset raw pixels win at every label count ({at(fewest)}; {at(most)}): 64 pixels are "
+            "already an easy input for a linear classifier. Self-supervised features pay off with scarcer labels "
+            "and larger images than these.")
 
 
 def canonical_mask(text: str) -> str:
@@ -54,7 +92,7 @@ def rows_of(hidden: np.ndarray) -> list[list[int]]:
 
 def set_mask(text: str) -> None:
     """Make ``text`` the current mask: URL, session state and the patch grid."""
-    common.set_param("mask", text, DEFAULT_MASK)
+    state.set("mask", text, DEFAULT_MASK)
     for r, selected in enumerate(rows_of(mi.parse_patches(text))):
         st.session_state[row_key(r)] = selected
 
@@ -63,29 +101,29 @@ def grid_changed() -> None:
     hidden = np.zeros(mi.NUM_PATCHES, dtype=bool)
     for r in range(SIDE):
         hidden[list(st.session_state.get(row_key(r)) or [])] = True
-    common.set_param("mask", mi.format_patches(hidden), DEFAULT_MASK)
+    state.set("mask", mi.format_patches(hidden), DEFAULT_MASK)
 
 
 def random_mask() -> None:
-    st.session_state["draw"] = st.session_state.get("draw", 0) + 1
-    set_mask(mi.format_patches(mi.random_hidden(st.session_state["draw"])[0]))
+    st.session_state[state.key("draw")] = st.session_state.get(state.key("draw"), 0) + 1
+    set_mask(mi.format_patches(mi.random_hidden(st.session_state[state.key("draw")])[0]))
 
 
-common.setup_page("The missing part of an image", ":material/image:")
+page.setup_page("The missing part of an image", ":material/image:")
 st.title("The missing part of an image")
-common.bootstrap_note()
+page.bootstrap_note()
 
 n_images = len(mi.load_split().test_x)
-mask_text = common.param("mask", DEFAULT_MASK, canonical_mask)
-common.param("image", mi.EXAMPLE_IMAGE, common.parse_int(0, n_images - 1))
+mask_text = state.param("mask", DEFAULT_MASK, canonical_mask)
+state.param("image", mi.EXAMPLE_IMAGE, checks.parse_int(0, n_images - 1))
 for r, selected in enumerate(rows_of(mi.parse_patches(mask_text))):  # the grid follows the mask (URL first)
     st.session_state.setdefault(row_key(r), selected)
 
-with common.guard():
+with page.guard():
     trained = prepared_model()
-    image_index = int(st.session_state["image"])
-    hidden = mi.parse_patches(st.session_state["mask"])
-    views = mi.example_images(trained, image_index, hidden, scale=16)
+    image_index = int(st.session_state[state.key("image")])
+    hidden = mi.parse_patches(st.session_state[state.key("mask")])
+    views, mae_err, base_err = pictures(runtime.training_budget(), image_index, mi.format_patches(hidden))
     for col, (name, caption) in zip(st.columns(4), (("original", "Original"), ("masked", "What the model sees"),
                                                      ("reconstruction", "MAE reconstruction"),
                                                      ("mean_fill", "Mean-fill baseline"))):
@@ -101,16 +139,13 @@ with common.guard():
                                  key=row_key(r), on_change=grid_changed, label_visibility="collapsed",
                                  width="stretch")
     with side:
-        st.number_input("Held-out digit", min_value=0, max_value=n_images - 1, step=1, key="image",
-                        on_change=common.sync_param, args=("image", mi.EXAMPLE_IMAGE),
+        st.number_input("Held-out digit", min_value=0, max_value=n_images - 1, step=1, key=state.key("image"),
+                        on_change=state.sync, args=("image", mi.EXAMPLE_IMAGE),
                         help=f"One of the {n_images} digits the model never saw while training.")
         st.button("Hide a random half", on_click=random_mask, icon=":material/casino:", width="stretch")
         st.button("Show everything", on_click=set_mask, args=("",), icon=":material/visibility:", width="stretch")
 
-    image = mi.load_split().test_x[image_index]
-    if hidden.any():
-        mae_err = mi.hidden_error(image[None], trained.reconstruct(image, hidden)[None], hidden[None])
-        base_err = mi.hidden_error(image[None], trained.mean_fill(image, hidden)[None], hidden[None])
+    if mae_err is not None:
         m1, m2 = st.columns(2)
         m1.metric("MAE error on hidden pixels", f"{mae_err:.3f}", delta=f"{mae_err - base_err:+.3f} vs mean-fill",
                   delta_color="inverse")
@@ -126,31 +161,24 @@ with common.guard():
     probe = m["probe"]
     st.write("**Are the learned features useful?** A logistic regression gets a few labelled digits, either as "
              "the frozen encoder's features or as raw pixels, and is scored on the held-out digits:")
-    names = [f"{p['labels']} ({p['fraction_of_labels']:.0%})" for p in probe]
-    rows = [{"labels": name, "accuracy": p[key], "features": label} for name, p in zip(names, probe)
-            for key, label in (("mae_features_accuracy", "MAE encoder"), ("raw_pixels_accuracy", "raw pixels"))]
+    rows = [{"labels": p["labels"], "accuracy": p[key], "features": label} for p in probe
+            for key, label in (("mae_features_accuracy", "MAE encoder (self-supervised)"),
+                               ("raw_pixels_accuracy", "raw pixels"))]
     st.vega_lite_chart(spec={
         "data": {"values": rows},
-        "mark": {"type": "bar", "tooltip": True},
+        "mark": {"type": "line", "point": True, "tooltip": True},
         "encoding": {
-            "x": {"field": "labels", "type": "ordinal", "sort": names,
-                  "axis": {"labelAngle": 0, "title": "labelled training digits"}},
-            "xOffset": {"field": "features"},
-            "y": {"field": "accuracy", "type": "quantitative", "scale": {"domain": [0, 1]},
+            "x": {"field": "labels", "type": "quantitative", "scale": {"type": "log"},
+                  "axis": {"values": [p["labels"] for p in probe], "title": "labelled training digits (log scale)"}},
+            "y": {"field": "accuracy", "type": "quantitative", "scale": {"zero": False},
                   "axis": {"format": ".0%", "title": "held-out accuracy"}},
-            "color": {"field": "features", "type": "nominal", "title": None},
+            "color": {"field": "features", "type": "nominal", "title": None, "legend": {"orient": "bottom"}},
         },
         "height": 220,
     }, width="stretch")
-    best = max(probe, key=lambda p: p["mae_features_accuracy"] - p["raw_pixels_accuracy"])
-    if best["mae_features_accuracy"] > best["raw_pixels_accuracy"]:
-        st.caption(f"The encoder's features help most with {best['labels']} labels; with many labels, 64 raw "
-                   "pixels are already an easy input for a linear classifier on digits this small.")
-    else:
-        st.caption("On digits this small, raw pixels are a hard baseline: here the encoder's features do not beat "
-                   "them at any label budget. Pretraining pays off on larger images and scarcer labels.")
+    st.markdown(probe_lesson(probe))
 
-common.explain(
+page.explain(
     "The model is a **masked autoencoder**. During pretraining it was shown thousands of digits with a random "
     "quarter to three quarters of their 2x2-pixel patches hidden, and learned to predict the hidden pixels from "
     "the visible ones. It never saw a label: the image itself is the supervision, which is what makes this "

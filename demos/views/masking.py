@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import random
 import re
-import sys
 import time
-from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
-import torch
 
-if str(Path(__file__).resolve().parents[1]) not in sys.path:  # demos/, for `import common`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import common  # noqa: E402
-from common import term_link  # noqa: E402
+from sslgloss.demos import checks, page  # noqa: E402
+from sslgloss.demos.page import term_link  # noqa: E402
+
+state = page.PageState("masking")
 
 from sslgloss.errors import InputError  # noqa: E402
-from sslgloss.fallbacks import DEFAULT_INPUTS  # noqa: E402
-from sslgloss.ml import infer  # noqa: E402
+from sslgloss.demos.catalog import DEFAULT_INPUTS  # noqa: E402
+from sslgloss.ml import attention, fill_mask, live, registry  # noqa: E402
+from sslgloss.ml.checks import MASK_SPELLINGS  # noqa: E402  every spelling of [MASK] the models accept
 
 MASK = "[MASK]"
 DEFAULT_TEXT = DEFAULT_INPUTS["masking"]
@@ -35,76 +33,22 @@ DEFAULT_SENTENCE = ("Self-supervised learning needs no labelled data: the model 
                     "words of its own training text.")
 DEFAULT_RATE = 0.15
 LIVE_STEPS = (50, 100, 200, 300, 500, 1000)
+LIVE_SOURCES = {"toy": "a toy world (seconds)", "glossary": "the glossary (minutes)", "own": "my own text"}
+TABS = ["Fill in the blank", "Mask at random", "Attention", "Watch it learn"]
 ATTENTION_TOKENS = 40  # a heatmap wider than this is unreadable in an iframe
 
 # ---------------------------------------------------------------------- this page's inputs
-# demos/common.py keeps input ``name`` in st.session_state[name]; every page of the app shares that
+# demos/page.py keeps input ``name`` in st.session_state[name]; every page of the app shares that
 # session state, so on a page switch one page's ``input`` (or an out-of-range ``k``) would land in the
 # next page. These wrappers keep the same URL names and parsing, under page-scoped session keys.
 
-PAGE = "masking"
-
-
-def skey(name: str) -> str:
-    """This page's session-state key for input or widget ``name``."""
-    return f"{PAGE}:{name}"
-
-
-def param(name: str, default, parse=str):
-    """``common.param`` under this page's session key: the URL's ``?name=`` on first run, else the widget's value."""
-    if skey(name) not in st.session_state:
-        st.session_state[skey(name)] = _from_url(name, default, parse)
-    return st.session_state[skey(name)]
-
-
-def _from_url(name: str, default, parse):
-    """The URL's ``?name=`` parsed, else ``default`` (a bad value is reported and not used)."""
-    raw = st.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        return parse(raw)
-    except (InputError, ValueError) as err:
-        st.error(f"The link's `{name}` parameter was not used: {err}", icon=":material/error:")
-        return default
-
-
-def initial(name: str, default, parse=str):
-    """The first value of a widget inside ``st.tabs``: the URL's ``?name=`` on first run, else ``default``.
-
-    Widgets in a tab that is not showing must get their start value through ``value=``: one whose
-    value is only put into session state beforehand (as ``param`` does) comes back empty from the
-    browser on the next rerun (Streamlit 1.67), which emptied "Text to mask" after the first change
-    of the main input. Kept under its own key, so the widget's key holds only what the learner typed.
-    """
-    store = skey(name) + ":initial"
-    if store not in st.session_state:
-        st.session_state[store] = _from_url(name, default, parse)
-    return st.session_state[store]
-
-
-def sync(name: str, default=None, fmt=str) -> None:
-    """Widget callback: write the value back to ``?name=`` (dropped when it equals the default)."""
-    value = st.session_state.get(skey(name))
-    if value is None or value == default:
-        if name in st.query_params:
-            del st.query_params[name]
-    else:
-        st.query_params[name] = fmt(value)
-
-
-def set_param(name: str, value, default=None, fmt=str) -> None:
-    """Change an input from code (a button's callback), keeping the URL in step."""
-    st.session_state[skey(name)] = value
-    sync(name, default, fmt)
 
 
 # ---------------------------------------------------------------------- input checks
-# next-word.py and semantic-search.py check text the same way (demos/common.py has no text check yet).
+# next-word.py and semantic-search.py check text the same way (demos/page.py has no text check yet).
 
-MAX_CHARS = common.MAX_TEXT_CHARS
-_MASK_RE = re.compile(r"\[\s*mask\s*\]", re.IGNORECASE)
-_WORD_RE = re.compile(r"\[\s*mask\s*\]|[^\W_]+(?:['’-][^\W_]+)*", re.IGNORECASE)
+MAX_CHARS = checks.MAX_TEXT_CHARS
+_WORD_RE = re.compile(MASK_SPELLINGS.pattern + r"|[^\W_]+(?:['’-][^\W_]+)*", re.IGNORECASE)
 _OTHER_SCRIPTS = ("The model learned from English text only: words in other scripts (Hebrew, Arabic, Chinese…) "
                   "are unknown to it. Try an English sentence.")
 
@@ -112,29 +56,18 @@ _OTHER_SCRIPTS = ("The model learned from English text only: words in other scri
 def check_text(text: str, *, what: str, need_mask: bool, max_chars: int = MAX_CHARS) -> str:
     """``text`` if the model can use it, else InputError saying what to change (shown with st.error)."""
     example = "The cat sat on the [MASK]." if need_mask else "The cat sat on the mat."
-    common.check_typed_text(text, what=what, empty=f"Type some English text, e.g. “{example}”", max_chars=max_chars)
-    if need_mask and not _MASK_RE.search(text):
+    checks.check_typed_text(text, what=what, empty=f"Type some English text, e.g. “{example}”", max_chars=max_chars)
+    if need_mask and not MASK_SPELLINGS.search(text):
         raise InputError(f"The {what} has no [MASK]. Write [MASK] where a word is missing, e.g. "
                          "“The cat sat on the [MASK].”, or click a word to hide it.")
-    common.check_has_english_words(_MASK_RE.sub(" ", text), what=what, not_english=_OTHER_SCRIPTS,
+    checks.check_has_english_words(MASK_SPELLINGS.sub(" ", text), what=what, not_english=_OTHER_SCRIPTS,
                                    no_words="the model has nothing to read. Add a few English words around the blank.")
     return text
 
 
-def md_escape(text: str) -> str:
-    """Show text literally in st.markdown: no emphasis, links, images or HTML from the learner or a model."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~$])", r"\\\1", text)
-
-
-def show_notices(notices) -> None:
-    """What the model changed about the input (cut, unknown pieces...), as info boxes."""
-    for notice in dict.fromkeys(notices or []):
-        st.info(notice[:1].upper() + notice[1:] + ".", icon=":material/info:")
-
-
 def word_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, word) for every word and [MASK] of ``text`` (every spelling of [MASK] reads as ``MASK``)."""
-    return [(m.start(), m.end(), MASK if _MASK_RE.fullmatch(m.group()) else m.group())
+    return [(m.start(), m.end(), MASK if MASK_SPELLINGS.fullmatch(m.group()) else m.group())
             for m in _WORD_RE.finditer(text)]
 
 
@@ -153,25 +86,19 @@ def parse_rate(text: str) -> float:
 @st.cache_resource(show_spinner=False)
 def masked_model():
     """Load the masked model once per process (infer keeps it; this puts the first load under a spinner)."""
-    return infer.get_model("masked")
+    return registry.get_model("masked")
 
 
-def model_note() -> str:
-    """One line about the model that answered: its size and how it was trained (from its checkpoint)."""
-    lm = masked_model()
-    config, meta = lm.model.config, lm.checkpoint.meta or {}
-    size = sum(p.numel() for p in lm.model.parameters()) / 1e6
-    made = f", trained for {meta['steps']:,} steps" if isinstance(meta.get("steps"), int) else ""
-    command = f" by `{meta['command']}`" if meta.get("command") else ""
-    return (f"Model: {config.n_layers} layers, {config.d_model} numbers per token, {size:.1f} M parameters"
-            f"{made}{command}.")
+@st.cache_data(max_entries=512, show_spinner=False)
+def _answers(text: str, k: int):
+    return fill_mask.fill_mask(text, k=k), fill_mask.unigram_fill_mask(text, k=k)
 
 
 def predict(text: str, k: int):
-    """(model, unigram baseline) predictions for every [MASK] of ``text``."""
+    """(model, unigram baseline) predictions for every [MASK] of ``text`` (cached per text and k)."""
     with st.spinner("Loading the masked language model (first use only)…"):
         masked_model()
-    return infer.fill_mask(text, k=k), infer.unigram_fill_mask(text, k=k)
+    return _answers(text, k)
 
 
 # ---------------------------------------------------------------------- fill in the blank
@@ -190,9 +117,10 @@ TERMS = ["masked-language-modeling", "bert", "self-supervised-learning", "pretex
          "attention", "transformer"]
 
 
-def predictions_frame(preds) -> pd.DataFrame:
-    return pd.DataFrame({"rank": range(1, len(preds) + 1), "word": [p.word for p in preds],
-                         "probability": [p.prob for p in preds]})
+def predictions_frame(preds) -> pa.Table:
+    # an Arrow table goes to the browser as it is; a pandas frame would be converted on every run
+    return pa.table({"rank": list(range(1, len(preds) + 1)), "word": [p.word for p in preds],
+                     "probability": [float(p.prob) for p in preds]})
 
 
 def show_predictions(preds, key: str) -> None:
@@ -205,12 +133,12 @@ def show_predictions(preds, key: str) -> None:
 def filled_in(text: str, model_preds) -> str:
     """``text`` (escaped for Markdown) with each [MASK] replaced by the model's first choice, in bold."""
     out, n = [], 0
-    for piece in re.split(r"(\[\s*mask\s*\])", text, flags=re.IGNORECASE):
-        if _MASK_RE.fullmatch(piece) and n < len(model_preds) and model_preds[n]:
-            out.append(f"**{md_escape(model_preds[n][0].word)}**")
+    for piece in re.split(f"({MASK_SPELLINGS.pattern})", text, flags=re.IGNORECASE):
+        if MASK_SPELLINGS.fullmatch(piece) and n < len(model_preds) and model_preds[n]:
+            out.append(f"**{page.md_escape(model_preds[n][0].word)}**")
             n += 1
         else:
-            out.append(md_escape(piece))
+            out.append(page.md_escape(piece))
     return "".join(out)
 
 
@@ -220,47 +148,48 @@ def toggle_word() -> None:
     ``hidden_words`` lists, for each [MASK] of the text in order, the word it hid (None for a [MASK] the
     learner typed, which is filled with the model's first guess instead).
     """
-    index = st.session_state.get(skey("pick"))
-    st.session_state[skey("pick")] = None
-    text = st.session_state.get(skey("input")) or ""
+    index = st.session_state.get(state.key("pick"))
+    st.session_state[state.key("pick")] = None
+    text = st.session_state.get(state.key("input")) or ""
     spans = word_spans(text)
     if index is None or not 0 <= index < len(spans):
         return
     masks_before = sum(1 for s in spans[:index] if s[2] == MASK)
     n_masks = sum(1 for s in spans if s[2] == MASK)
-    hidden: list = st.session_state.get(skey("hidden_words")) or []
+    hidden: list = st.session_state.get(state.key("hidden_words")) or []
     if len(hidden) != n_masks:  # the text was edited by hand: forget what we knew
         hidden = [None] * n_masks
     start, end, word = spans[index]
     if word == MASK:
         original = hidden.pop(masks_before)
-        guesses = st.session_state.get(skey("last_guesses")) or []
+        guesses = st.session_state.get(state.key("last_guesses")) or []
         replacement = original or (guesses[masks_before] if masks_before < len(guesses) else "word")
     else:
         hidden.insert(masks_before, word)
         replacement = MASK
-    st.session_state[skey("hidden_words")] = hidden
-    set_param("input", text[:start] + replacement + text[end:], DEFAULT_TEXT)
+    st.session_state[state.key("hidden_words")] = hidden
+    state.set("input", text[:start] + replacement + text[end:], DEFAULT_TEXT)
 
 
 def fill_tab(text: str, k: int) -> None:
     spans = word_spans(text)
+    n_masks = sum(1 for s in spans if s[2] == MASK)
     if 0 < len(spans) <= 60:
         labels, n = [], 0
         for _, _, word in spans:  # numbered blanks: every pill needs its own label
             n += word == MASK
-            labels.append(f"[MASK {n}]" if word == MASK and text.count(MASK) > 1 else word)
+            labels.append(f"[MASK {n}]" if word == MASK and n_masks > 1 else word)
         st.pills("Click a word to hide it behind [MASK]; click a [MASK] to fill it back in",
-                 options=list(range(len(spans))), format_func=lambda i: labels[i], key=skey("pick"),
+                 options=list(range(len(spans))), format_func=lambda i: labels[i], key=state.key("pick"),
                  on_change=toggle_word)
     result = None
-    with common.guard():
+    with page.guard():
         result = predict(check_text(text, what="text", need_mask=True), k)
     if result is None:
         return
     model_preds, base_preds = result
-    st.session_state[skey("last_guesses")] = [p[0].word if p else "word" for p in model_preds]
-    show_notices(model_preds.notices)
+    st.session_state[state.key("last_guesses")] = [p[0].word if p else "word" for p in model_preds]
+    page.show_notices(model_preds.notices)
     st.markdown("**The model's best guess:** " + filled_in(text, model_preds))
     for n, (mine, base) in enumerate(zip(model_preds, base_preds), start=1):
         if len(model_preds) > 1:
@@ -273,7 +202,7 @@ def fill_tab(text: str, k: int) -> None:
             st.caption("Unigram baseline (most frequent words, no context)")
             show_predictions(base, key=f"baseline-{n}")
     st.caption("Probabilities are the model's own, over its whole vocabulary of word pieces, so the words shown "
-               "need not add up to 100%. Only whole words are offered: one [MASK] is one token. " + model_note())
+               "need not add up to 100%. Only whole words are offered: one [MASK] is one token. " + page.model_note(masked_model()))
 
 
 # ---------------------------------------------------------------------- mask at random, as BERT does
@@ -297,27 +226,27 @@ def random_tab(k: int) -> None:
         "BERT's training chooses 15% of the tokens at random; 80% of those become `[MASK]`, 10% a random word and "
         "10% stay as they are, and the model must restore the original at every chosen position. Here every chosen "
         "word becomes `[MASK]`, so you can compare what the model restores with what was there.")
-    st.text_area("Text to mask", value=initial("sentence", DEFAULT_SENTENCE), key=skey("sentence"), height=90,
-                 on_change=sync, args=("sentence", DEFAULT_SENTENCE))
+    st.text_area("Text to mask", value=state.initial("sentence", DEFAULT_SENTENCE), key=state.key("sentence"), height=90,
+                 on_change=state.sync, args=("sentence", DEFAULT_SENTENCE))
     left, right = st.columns(2)
     with left:
-        rate = st.slider("Share of words hidden", 0.05, 0.5, value=initial("rate", DEFAULT_RATE, parse_rate), step=0.05,
-                         key=skey("rate"), format="%.2f", on_change=sync,
+        rate = st.slider("Share of words hidden", 0.05, 0.5, value=state.initial("rate", DEFAULT_RATE, parse_rate), step=0.05,
+                         key=state.key("rate"), format="%.2f", on_change=state.sync,
                          args=("rate", DEFAULT_RATE, lambda v: f"{v:.2f}"))
     with right:
         seed = st.number_input("Seed (the same seed hides the same words)", 0, 1_000_000,
-                               value=initial("seed", 0, common.parse_int(0, 1_000_000)), key=skey("seed"),
-                               on_change=sync, args=("seed", 0))
+                               value=state.initial("seed", 0, checks.parse_int(0, 1_000_000)), key=state.key("seed"),
+                               on_change=state.sync, args=("seed", 0))
     result = None
-    with common.guard():
-        sentence = check_text(st.session_state[skey("sentence")], what="text to mask", need_mask=False)
+    with page.guard():
+        sentence = check_text(st.session_state[state.key("sentence")], what="text to mask", need_mask=False)
         masked, originals = hide_at_random(sentence, float(rate), int(seed))
         result = masked, originals, predict(masked, max(k, 5))
     if result is None:
         return
     masked, originals, (model_preds, base_preds) = result
-    show_notices(model_preds.notices)
-    st.markdown("**Masked:** " + md_escape(masked).replace(md_escape(MASK), "`[MASK]`"))
+    page.show_notices(model_preds.notices)
+    st.markdown("**Masked:** " + page.md_escape(masked).replace(page.md_escape(MASK), "`[MASK]`"))
     rows = []
     for original, mine, base in zip(originals, model_preds, base_preds):
         words = [p.word for p in mine]
@@ -326,7 +255,7 @@ def random_tab(k: int) -> None:
                      "probability": mine[0].prob if mine else 0.0,
                      "restored": "✓ exactly" if rank == 1 else (f"rank {rank}" if rank else ""),
                      "baseline's guess": base[0].word if base else ""})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="random-table", column_config={
+    st.dataframe(pa.Table.from_pylist(rows), hide_index=True, key="random-table", column_config={
         "probability": st.column_config.ProgressColumn("probability", format="percent", min_value=0.0, max_value=1.0)})
     exact = sum(r["restored"].startswith("✓") for r in rows)
     near = sum(bool(r["restored"]) for r in rows)
@@ -338,12 +267,21 @@ def random_tab(k: int) -> None:
 
 # ---------------------------------------------------------------------- attention
 
-def attention_chart(maps, layer: int, head: int | None) -> tuple[pd.DataFrame, dict]:
+@st.cache_data(max_entries=128, show_spinner=False)
+def attention_maps(text: str):
+    return attention.attention(text, model="masked", max_tokens=ATTENTION_TOKENS)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def attention_chart(text: str, layer: int, head: int | None) -> tuple[pa.Table, dict]:
+    """The heatmap of one layer (and head, or their average) for ``text``: data and Vega-Lite spec."""
+    maps = attention_maps(text)
     grid = maps.weights[layer].mean(axis=0) if head is None else maps.weights[layer, head]  # (T, T)
     labels = [f"{i:02d} {tok}" for i, tok in enumerate(maps.tokens)]
-    rows = [{"token": labels[i], "reads": labels[j], "weight": float(grid[i, j])}
-            for i in range(len(labels)) for j in range(len(labels))]
-    cell = max(12, min(26, 520 // max(len(labels), 1)))  # square cells that fit an iframe
+    n = len(labels)
+    data = pa.table({"token": [label for label in labels for _ in range(n)], "reads": labels * n,
+                     "weight": grid.astype(float).ravel().tolist()})
+    cell = max(12, min(26, 520 // max(n, 1)))  # square cells that fit an iframe
     spec = {
         "width": {"step": cell}, "height": {"step": cell},
         "mark": {"type": "rect", "tooltip": True},
@@ -354,31 +292,31 @@ def attention_chart(maps, layer: int, head: int | None) -> tuple[pd.DataFrame, d
                       "title": "attention"},
         },
     }
-    return pd.DataFrame(rows), spec
+    return data, spec
 
 
 def attention_tab(text: str) -> None:
     maps = None
-    with common.guard():
+    with page.guard():
         checked = check_text(text, what="text", need_mask=False)
         with st.spinner("Loading the masked language model (first use only)…"):
             masked_model()
-        maps = infer.attention(checked, model="masked", max_tokens=ATTENTION_TOKENS)
+        maps = attention_maps(checked)
     if maps is None:
         return
-    show_notices(maps.notices)
+    page.show_notices(maps.notices)
     n_layers, n_heads = maps.weights.shape[:2]
     heads = ["average"] + [str(h) for h in range(1, n_heads + 1)]
     left, right = st.columns(2)
     with left:
         layer = st.select_slider("Layer", options=list(range(1, n_layers + 1)),
-                                 value=initial("layer", n_layers, common.parse_int(1, n_layers)), key=skey("layer"),
-                                 on_change=sync, args=("layer", n_layers))
+                                 value=state.initial("layer", n_layers, checks.parse_int(1, n_layers)), key=state.key("layer"),
+                                 on_change=state.sync, args=("layer", n_layers))
     with right:
-        head = st.segmented_control("Head", heads, default=initial("head", "average", common.parse_choice(heads)),
-                                    key=skey("head"), required=True, on_change=sync, args=("head", "average"))
-    data, spec = attention_chart(maps, int(layer) - 1, None if head in (None, "average") else int(head) - 1)
-    st.vega_lite_chart(data, spec, key="attention", width="content")
+        head = st.segmented_control("Head", heads, default=state.initial("head", "average", checks.parse_choice(heads)),
+                                    key=state.key("head"), required=True, on_change=state.sync, args=("head", "average"))
+    data, spec = attention_chart(checked, int(layer) - 1, None if head in (None, "average") else int(head) - 1)
+    st.vega_lite_chart(data, spec, key=state.key("attention"), width="content")
     st.caption(
         "Each row is one token of your text and shows how it spreads its attention (the row sums to 1) over the "
         "tokens it reads, in the chosen layer and head. [SEP] marks the start and the end of the text. The model "
@@ -388,39 +326,64 @@ def attention_tab(text: str) -> None:
 
 # ---------------------------------------------------------------------- watch it learn
 
+def kept(name: str, default):
+    """The last value of a "watch it learn" widget: the tab forgets its widgets while it is closed."""
+    return st.session_state.get(state.key(name) + ":kept", default)
+
+
+def keep(name: str) -> None:
+    st.session_state[state.key(name) + ":kept"] = st.session_state.get(state.key(name))
+
+
 def live_tab(probe_default: str) -> None:
     st.markdown(
-        "Train a **tiny** masked model (2 layers, 64 numbers per token) from scratch, here and now, on the "
-        "glossary or on your own text. It starts out guessing at random: watch the "
-        f"{term_link('loss-function', 'loss')} "
-        "fall, and the probe sentence's guesses turn from noise into frequent words and then, with enough steps "
-        "and text, into words that fit. Changing any input stops a run.")
-    source = st.radio("Learn from", ["the glossary", "my own text"], horizontal=True, key=skey("live_source"))
+        "Train a **tiny** masked model (2 layers, 64 numbers per token) from scratch, here and now. It starts "
+        f"out guessing at random: watch the {term_link('loss-function', 'loss')} fall and the probe sentence's "
+        "guesses change. Changing any input stops a run.")
+    source = st.radio("Learn from", list(LIVE_SOURCES), format_func=LIVE_SOURCES.get, horizontal=True,
+                      index=list(LIVE_SOURCES).index(kept("live_source", "toy")), key=state.key("live_source"),
+                      on_change=keep, args=("live_source",))
     own_text = None
-    if source == "my own text":
-        own_text = st.text_area("Text to learn from (a few paragraphs at least)", key=skey("live_text"), height=140)
+    if source == "toy":
+        with st.expander("The toy world: twelve facts, each said eight ways"):
+            st.text("\n".join(live.toy_lines()))
+    elif source == "glossary":
+        st.caption("The glossary's own text, about 80,000 tokens: a tiny model needs minutes (1,000 steps and more) "
+                   "before its guesses leave “the”, “and” and “a”.")
+    else:
+        own_text = st.text_area("Text to learn from (a few paragraphs at least)", value=kept("live_text", ""),
+                                key=state.key("live_text"), height=140, on_change=keep, args=("live_text",))
     left, right = st.columns(2)
     with left:
-        steps = st.select_slider("Training steps", options=list(LIVE_STEPS), value=200, key=skey("live_steps"))
+        steps = st.select_slider("Training steps", options=list(LIVE_STEPS), value=kept("live_steps", 200),
+                                 key=state.key("live_steps"), on_change=keep, args=("live_steps",))
     with right:
-        probe = st.text_input("Probe sentence (one [MASK])", value=probe_default, key=skey("live_probe"))
-    if st.button("Train from scratch", type="primary", key=skey("live_start"), icon=":material/play_arrow:"):
+        default_probe = live.TOY_PROBES[0] if source == "toy" else probe_default
+        probe = st.text_input("Probe sentence (one [MASK])", value=kept(f"live_probe_{source}", default_probe),
+                              key=state.key(f"live_probe_{source}"), on_change=keep, args=(f"live_probe_{source}",))
+    st.caption("What you are seeing: a falling loss means the model predicts the hidden words better and better. "
+               "When the probe's guesses turn from frequent words (“the”, “and”, “a”) into the right word, the "
+               "model has learnt it from the context alone: nobody gave it a single label.")
+    if st.button("Train from scratch", type="primary", key=state.key("live_start"), icon=":material/play_arrow:"):
         checked = None
-        with common.guard():
+        with page.guard():
             probe_text = check_text(probe, what="probe sentence", need_mask=True, max_chars=300)
             text = (check_text(own_text or "", what="text to learn from", need_mask=False, max_chars=100_000)
-                    if source == "my own text" else None)
+                    if source == "own" else None)
             checked = (text, probe_text)
         if checked is not None:
-            st.session_state[skey("live_result")] = run_live(checked[0], int(steps), checked[1])
+            st.session_state[state.key("live_result")] = run_live(
+                checked[0], int(steps), checked[1], "glossary" if source == "glossary" else "toy")
         return
-    result = st.session_state.get(skey("live_result"))
+    result = st.session_state.get(state.key("live_result"))
     if result:
         draw_live(result, st.empty(), st.empty())
 
 
-def run_live(text: str | None, steps: int, probe: str) -> dict:
-    """Train with ``infer.train_live``, redrawing the loss curve and the probe's guesses as it goes."""
+def run_live(text: str | None, steps: int, probe: str, source: str = "toy") -> dict:
+    """Train with ``live.train_live``, redrawing the loss curve and the probe's guesses as it goes."""
+    import torch
+
     every = max(steps // 10, 5)
     state: dict = {"losses": [], "probes": {}, "probe": probe, "steps": steps, "seconds": None}
     progress = st.progress(0.0, text="Preparing the text…")
@@ -444,9 +407,9 @@ def run_live(text: str | None, steps: int, probe: str) -> dict:
     # on a busy 2-core machine (threads fighting for cores), and it leaves a core to other sessions.
     torch.set_num_threads(1)
     try:
-        with common.guard():
-            finished = infer.train_live(text=text, steps=steps, callback=on_step, every=every, probes=[probe],
-                                        seed=0, k=3)
+        with page.guard():
+            finished = live.train_live(text=text, steps=steps, callback=on_step, every=every, probes=[probe],
+                                        seed=0, k=3, source=source)
     finally:
         torch.set_num_threads(threads)
     if finished is None:
@@ -465,7 +428,7 @@ def draw_live(state: dict, chart_slot, table_slot) -> None:
         for value in losses:
             smooth = value if smooth is None else 0.9 * smooth + 0.1 * value
             curve.append(smooth)
-        frame = pd.DataFrame({"step": list(range(1, len(losses) + 1)) * 2, "loss": losses + curve,
+        frame = pa.table({"step": list(range(1, len(losses) + 1)) * 2, "loss": losses + curve,
                               "curve": ["loss at each step"] * len(losses) + ["smoothed"] * len(curve)})
         # a plain Vega-Lite spec: st.line_chart would rebuild an Altair chart at every redraw
         chart_slot.vega_lite_chart(frame, {
@@ -483,8 +446,8 @@ def draw_live(state: dict, chart_slot, table_slot) -> None:
                 row[f"guess {i + 1}"] = f"{preds[i].word} ({preds[i].prob:.0%})" if i < len(preds) else ""
             rows.append(row)
         with table_slot.container():
-            st.markdown(f"**Probe:** {md_escape(state['probe'])}")
-            st.dataframe(pd.DataFrame(rows), hide_index=True)
+            st.markdown(f"**Probe:** {page.md_escape(state['probe'])}")
+            st.dataframe(pa.Table.from_pylist(rows), hide_index=True)
         if state.get("seconds"):
             st.caption(f"{state['steps']} steps in {state['seconds']:.1f} s. The full model behind the other tabs "
                        "trained the same way for thousands of steps on millions of words.")
@@ -493,26 +456,30 @@ def draw_live(state: dict, chart_slot, table_slot) -> None:
 # ---------------------------------------------------------------------- the page
 
 def main() -> None:
-    common.setup_page("Masking: fill in the blank", ":material/text_fields:")
-    if not common.is_embedded():
+    page.setup_page("Masking: fill in the blank", ":material/text_fields:")
+    if not page.is_embedded():
         st.title("Masking: fill in the blank")
-        common.bootstrap_note()
-    common.explain(EXPLANATION, TERMS)
-    param("input", DEFAULT_TEXT)
-    param("k", DEFAULT_K, common.parse_int(1, 10))
-    st.text_input("Text with one or more [MASK]", key=skey("input"), on_change=sync,
+        page.bootstrap_note()
+    page.explain(EXPLANATION, TERMS)
+    state.param("input", DEFAULT_TEXT)
+    state.param("k", DEFAULT_K, checks.parse_int(1, 10))
+    st.text_input("Text with one or more [MASK]", key=state.key("input"), on_change=state.sync,
                   args=("input", DEFAULT_TEXT), help="Write [MASK] where a word is missing, or click a word below.")
-    k = st.slider("Predictions per blank", 1, 10, key=skey("k"), on_change=sync, args=("k", DEFAULT_K))
-    text = st.session_state.get(skey("input")) or ""
-    fill, rand, attn, live = st.tabs(["Fill in the blank", "Mask at random", "Attention", "Watch it learn"])
-    with fill:
-        fill_tab(text, k)
-    with rand:
-        random_tab(k)
-    with attn:
-        attention_tab(text)
-    with live:
-        live_tab(text if _MASK_RE.search(text) and len(text) <= 300 else DEFAULT_TEXT)
+    k = st.slider("Predictions per blank", 1, 10, key=state.key("k"), on_change=state.sync, args=("k", DEFAULT_K))
+    text = st.session_state.get(state.key("input")) or ""
+    fill, rand, attn, learn = state.tabs(TABS)  # only the open tab computes
+    if fill.open:
+        with fill:
+            fill_tab(text, k)
+    if rand.open:
+        with rand:
+            random_tab(k)
+    if attn.open:
+        with attn:
+            attention_tab(text)
+    if learn.open:
+        with learn:
+            live_tab(text if MASK_SPELLINGS.search(text) and len(text) <= 300 else DEFAULT_TEXT)
 
 
 main()

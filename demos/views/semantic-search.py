@@ -7,21 +7,16 @@ hybrid or keyword; the right column is always the other kind).
 
 from __future__ import annotations
 
-import re
-import sys
-from pathlib import Path
-
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
-if str(Path(__file__).resolve().parents[1]) not in sys.path:  # demos/, for `import common`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import common  # noqa: E402
-from common import term_url  # noqa: E402
+from sslgloss.demos import checks, page  # noqa: E402
+from sslgloss.demos.page import term_url  # noqa: E402
 
-from sslgloss.errors import InputError  # noqa: E402
-from sslgloss.fallbacks import DEFAULT_INPUTS  # noqa: E402
+state = page.PageState("semantic-search")
+
+from sslgloss.demos.catalog import DEFAULT_INPUTS  # noqa: E402
 from sslgloss.search import MAX_QUERY_CHARS, MODES, get_engine, prepare_query, project_2d  # noqa: E402
 
 DEFAULT_QUERY = DEFAULT_INPUTS["semantic-search"]
@@ -35,54 +30,18 @@ EXAMPLES = ["how can a model learn from data nobody labelled", "guess the hidden
             "find documents that mean the same thing", "pictures with pieces missing"]
 
 # ---------------------------------------------------------------------- this page's inputs
-# demos/common.py keeps input ``name`` in st.session_state[name]; every page of the app shares that
+# demos/page.py keeps input ``name`` in st.session_state[name]; every page of the app shares that
 # session state, so on a page switch one page's ``input`` (or an out-of-range ``k``) would land in the
 # next page. These wrappers keep the same URL names and parsing, under page-scoped session keys.
 
-PAGE = "semantic-search"
-
-
-def skey(name: str) -> str:
-    """This page's session-state key for input or widget ``name``."""
-    return f"{PAGE}:{name}"
-
-
-def param(name: str, default, parse=str):
-    """``common.param`` under this page's session key: the URL's ``?name=`` on first run, else the widget's value."""
-    if skey(name) not in st.session_state:
-        value = default
-        raw = st.query_params.get(name)
-        if raw is not None:
-            try:
-                value = parse(raw)
-            except (InputError, ValueError) as err:
-                st.error(f"The link's `{name}` parameter was not used: {err}", icon=":material/error:")
-        st.session_state[skey(name)] = value
-    return st.session_state[skey(name)]
-
-
-def sync(name: str, default=None, fmt=str) -> None:
-    """Widget callback: write the value back to ``?name=`` (dropped when it equals the default)."""
-    value = st.session_state.get(skey(name))
-    if value is None or value == default:
-        if name in st.query_params:
-            del st.query_params[name]
-    else:
-        st.query_params[name] = fmt(value)
-
-
-def set_param(name: str, value, default=None, fmt=str) -> None:
-    """Change an input from code (a button's callback), keeping the URL in step."""
-    st.session_state[skey(name)] = value
-    sync(name, default, fmt)
 
 
 # ---------------------------------------------------------------------- input checks
 def check_query(text: str) -> str:
     """``text`` if it can be searched, else InputError saying what to change (shown with st.error)."""
-    common.check_typed_text(text, what="query", reads="search reads", instead="Type a question or a few words instead.",
+    checks.check_typed_text(text, what="query", reads="search reads", instead="Type a question or a few words instead.",
                             empty="Type a question or a few words, e.g. “how do models learn without labels”.")
-    common.check_has_english_words(
+    checks.check_has_english_words(
         text, what="query",
         no_words="there is nothing to match. Type a few words, e.g. “guess the hidden word”.",
         not_english="The glossary and the sentence encoder are English: a query in another script (Hebrew, Arabic, "
@@ -119,10 +78,23 @@ TERMS = ["semantic-search", "sentence-embedding", "cosine-similarity", "bm25", "
          "information-retrieval"]
 
 
-def results_frame(results) -> pd.DataFrame:
-    return pd.DataFrame({
+@st.cache_data(max_entries=512, show_spinner=False)
+def answer(text: str, k: int, mode: str):
+    """(results ranked by ``mode``, by the other kind, the query on the map, the map's data and spec), cached
+    per query: a page run with an input seen before does no search and builds no chart."""
+    engine, projection = search_engine(), term_map()
+    other = "keyword" if mode != "keyword" else "semantic"
+    main_results, other_results = engine.search(text, k=k, mode=mode), engine.search(text, k=k, mode=other)
+    data, spec = map_chart(engine, projection, projection.transform(engine.embed_query(text)),
+                           [r.term_id for r in main_results])
+    return main_results, other_results, data, spec
+
+
+def results_frame(results) -> pa.Table:
+    # an Arrow table goes to the browser as it is; a pandas frame would be converted on every run
+    return pa.table({
         "term": [r.title for r in results],
-        "score": [r.score for r in results],
+        "score": [float(r.score) for r in results],
         "page": [term_url(r.term_id) for r in results],
     })
 
@@ -142,20 +114,15 @@ def show_results(mode: str, results, key: str) -> None:
     })
 
 
-def md_escape(text: str) -> str:
-    """Show text literally in st.markdown: no emphasis, links, images or HTML from a term file."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~$])", r"\\\1", text)
-
-
 def show_passages(results) -> None:
     """The passage that made each term match: what a reader would check before opening the page."""
     for rank, r in enumerate(results, start=1):
         passage = r.passage if len(r.passage) <= 320 else r.passage[:320].rsplit(" ", 1)[0] + " …"
-        st.markdown(f"{rank}. **[{md_escape(r.title)}]({term_url(r.term_id)})** · _{md_escape(r.section)}_  \n"
-                    f"{md_escape(passage)}")
+        st.markdown(f"{rank}. **[{page.md_escape(r.title)}]({term_url(r.term_id)})** · _{page.md_escape(r.section)}_  \n"
+                    f"{page.md_escape(passage)}")
 
 
-def map_chart(engine, projection, query_xy, top_ids: list[str]) -> tuple[pd.DataFrame, dict]:
+def map_chart(engine, projection, query_xy, top_ids: list[str]) -> tuple[pa.Table, dict]:
     """Every term as a point, the top results highlighted, the query as a red cross."""
     top = {term_id: rank for rank, term_id in enumerate(top_ids, start=1)}
     rows = [{"x": float(x), "y": float(y), "term": engine.titles[t], "url": term_url(t),
@@ -184,45 +151,44 @@ def map_chart(engine, projection, query_xy, top_ids: list[str]) -> tuple[pd.Data
                           "text": {"field": "term"}}},
         ],
     }
-    return pd.DataFrame(rows), spec
+    return pa.Table.from_pylist(rows), spec
 
 
 # ---------------------------------------------------------------------- the page
 
 def main() -> None:
-    common.setup_page("Semantic search", ":material/search:")
-    if not common.is_embedded():
+    page.setup_page("Semantic search", ":material/search:")
+    if not page.is_embedded():
         st.title("Semantic search")
-        common.bootstrap_note()
-    common.explain(EXPLANATION, TERMS)
+        page.bootstrap_note()
+    page.explain(EXPLANATION, TERMS)
 
-    param("input", DEFAULT_QUERY)
-    param("mode", "semantic", common.parse_choice(MODES))
-    param("k", DEFAULT_K, common.parse_int(1, 20))
-    st.text_input("Search the glossary", key=skey("input"), on_change=sync, args=("input", DEFAULT_QUERY),
+    state.param("input", DEFAULT_QUERY)
+    state.param("mode", "semantic", checks.parse_choice(MODES))
+    state.param("k", DEFAULT_K, checks.parse_int(1, 20))
+    st.text_input("Search the glossary", key=state.key("input"), on_change=state.sync, args=("input", DEFAULT_QUERY),
                   help="A question or a few words; it is matched by meaning, not only by its words.")
     left, right = st.columns([2, 1])
     with left:
-        mode = st.segmented_control("Rank by", MODES, key=skey("mode"), format_func=lambda m: MODE_BUTTONS[m],
-                                    required=True, on_change=sync, args=("mode", "semantic"))
+        mode = st.segmented_control("Rank by", MODES, key=state.key("mode"), format_func=lambda m: MODE_BUTTONS[m],
+                                    required=True, on_change=state.sync, args=("mode", "semantic"))
     with right:
-        k = st.slider("Results", 1, 20, key=skey("k"), on_change=sync, args=("k", DEFAULT_K))
+        k = st.slider("Results", 1, 20, key=state.key("k"), on_change=state.sync, args=("k", DEFAULT_K))
     st.caption("Try: " + " · ".join(f"“{e}”" for e in EXAMPLES))
 
     found = None
-    with common.guard():
-        text, truncated = prepare_query(check_query(st.session_state[skey("input")]))
+    with page.guard():
+        text, truncated = prepare_query(check_query(st.session_state[state.key("input")]))
         if truncated:
             st.warning(f"The query is long, so only its first {MAX_QUERY_CHARS:,} characters were used.")
         mode = mode or "semantic"
         other = "keyword" if mode != "keyword" else "semantic"
-        engine = search_engine()
+        search_engine()
         with st.spinner("Loading the sentence encoder and the glossary's embeddings (first search only)…"):
-            found = (engine.search(text, k=k, mode=mode), engine.search(text, k=k, mode=other),
-                     term_map(), engine.embed_query(text))
+            found = answer(text, k, mode)
     if found is None:
         return
-    main_results, other_results, projection, query_vector = found
+    main_results, other_results, data, spec = found
     main_ids = {r.term_id for r in main_results}
     other_ids = {r.term_id for r in other_results}
 
@@ -236,12 +202,14 @@ def main() -> None:
     if only_main and other_results:
         st.caption(f"Found only {MODE_LABELS[mode].lower()}: {', '.join(only_main)}. "
                    f"Only {MODE_LABELS[other].lower()}: {', '.join(only_other)}.")
-    with st.expander(f"The passages that matched ({MODE_LABELS[mode].lower()})", icon=":material/notes:"):
-        show_passages(main_results)
+    passages = st.expander(f"The passages that matched ({MODE_LABELS[mode].lower()})", icon=":material/notes:",
+                           key=state.key("passages"), on_change="rerun")
+    if passages.open:  # computed only when the learner opens it
+        with passages:
+            show_passages(main_results)
 
     st.subheader("The glossary as a map")
-    data, spec = map_chart(engine, projection, projection.transform(query_vector), [r.term_id for r in main_results])
-    st.vega_lite_chart(data, spec, width="stretch", key="map")
+    st.vega_lite_chart(data, spec, width="stretch", key=state.key("map"))
     st.caption("Each grey point is a term, placed by its meaning; the red cross is your query; blue points are "
                "the results on the left. Hover for names, click a point to open its page.")
 

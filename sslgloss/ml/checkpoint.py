@@ -9,29 +9,23 @@ fingerprint, seed, steps, duration, command). It loads with
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
 from tokenizers import Tokenizer
-from torch.torch_version import TorchVersion
 
 from sslgloss.errors import CheckpointError
+from sslgloss.storage import cache_dir, read_checkpoint, write_checkpoint
 from sslgloss.ml.causal_model import CausalLM, CausalLMConfig
 from sslgloss.ml.masked_model import MaskedLM, MaskedLMConfig
 
-FORMAT_VERSION = 1
 KINDS = {"masked": (MaskedLM, MaskedLMConfig), "next-word": (CausalLM, CausalLMConfig)}
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("SSLGLOSS_CACHE", Path.home() / ".cache" / "sslgloss")).expanduser()
-
-
 def model_dir() -> Path:
-    return cache_dir() / "models"
+    return cache_dir("models")
 
 
 def checkpoint_name(kind: str) -> str:
@@ -66,49 +60,25 @@ def save_checkpoint(
     """Write atomically (temp file + rename) so a crash never leaves half a checkpoint behind."""
     check_kind(kind)
     state = {k: (v.half() if fp16 and v.is_floating_point() else v).clone() for k, v in model.state_dict().items()}
-    payload = {
-        "format": FORMAT_VERSION,
-        "kind": kind,
-        "config": asdict(model.config),
-        "state_dict": state,
-        "tokenizer": tokenizer.to_str(),
-        "meta": meta or {},
-        "extra": extra or {},
-    }
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    torch.save(payload, tmp)
-    os.replace(tmp, path)
-    return path
+    return write_checkpoint(path, kind, asdict(model.config), state, meta=meta, extra=extra,
+                            tokenizer=tokenizer.to_str())
 
 
 def load_checkpoint(path: Path, kind: str | None = None) -> Checkpoint:
     """Rebuild a model from ``path``; CheckpointError (with how to train one) if it is unusable."""
     path = Path(path)
     how = _how_to_train(kind or "all")
-    if not path.exists():
-        raise CheckpointError(f"no checkpoint at {path}; {how}")
+    payload = read_checkpoint(path, kind, fix=how)
     try:
-        # TorchVersion (a str subclass) is allowed because early checkpoints stored torch.__version__ as is
-        with torch.serialization.safe_globals([TorchVersion]):
-            payload = torch.load(path, map_location="cpu", weights_only=True)
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
-            raise ValueError("not an sslgloss checkpoint of format %d" % FORMAT_VERSION)
-        found = payload["kind"]
-        if kind is not None and found != kind:
-            raise ValueError(f"it holds a {found!r} model, not {kind!r}")
-        model_cls, config_cls = KINDS[found]
+        model_cls, config_cls = KINDS[payload["kind"]]
         model = model_cls(config_cls(**payload["config"]))
         model.load_state_dict(payload["state_dict"])  # copies fp16 weights into fp32 parameters
         model.eval()
         tokenizer = Tokenizer.from_str(payload["tokenizer"])
-    except CheckpointError:
-        raise
-    except Exception as err:  # corrupt, truncated, wrong format, wrong shapes
+    except Exception as err:  # wrong shapes, a missing entry
         reason = (str(err).strip().splitlines() or [""])[0][:200]
         raise CheckpointError(f"checkpoint {path} is unusable ({type(err).__name__}: {reason}); {how}") from None
-    return Checkpoint(found, model, tokenizer, payload.get("meta", {}), payload.get("extra", {}), path)
+    return Checkpoint(payload["kind"], model, tokenizer, payload.get("meta", {}), payload.get("extra", {}), path)
 
 
 def find_checkpoint(kind: str) -> Path:

@@ -73,7 +73,7 @@ def train_command(kind, preset_name, minutes, seed, out_dir, init_from):
     _threads()
     import signal
 
-    from sslgloss.ml.pipeline import prepare, train_and_save
+    from sslgloss.ml.pipeline import prepare, train_models
     from sslgloss.ml.train import STOP
 
     if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>` ends the current model's run early and saves it
@@ -94,14 +94,8 @@ def train_command(kind, preset_name, minutes, seed, out_dir, init_from):
     c = prepared.corpus
     click.echo(f"Corpus: {len(c.train):,} training lines, {len(c.heldout):,} held out, "
                f"{len(prepared.stream):,} tokens; sources {c.sources}", err=True)
-    release_pair = kind == "all" and preset_name == "release"  # the release recipe: masked starts from next-word
-    kinds = ["next-word", "masked"] if release_pair else ["masked", "next-word"] if kind == "all" else [kind]
-    for k in kinds:
-        path = train_and_save(k, preset_name, prepared, seed=seed, minutes=minutes, out_dir=out_dir,
-                              init_from=init_path, init_label=init_from)
-        click.echo(f"Saved {k} checkpoint to {path}")
-        if release_pair:
-            init_path, init_from = path, "next-word"
+    train_models(kind, preset_name, seed=seed, minutes=minutes, out_dir=out_dir, init_from=init_path,
+                 init_label=init_from, prepared=prepared, echo=click.echo)
 
 
 def _k_option(default: int = 5):
@@ -115,13 +109,15 @@ def _json_option():
 @click.command("eval")
 @_json_option()
 @click.option("--max-lines", type=click.IntRange(min=10), default=None, help="Use only the first N held-out lines.")
+@click.option("--part", type=click.Choice(["test", "dev"]), default="test", show_default=True,
+              help="Which part of the learner sets to score: test (the figures to quote) or dev (to tune on).")
 @_friendly
-def eval_command(as_json, max_lines):
+def eval_command(as_json, max_lines, part):
     """Score both models against their baselines on held-out text, plus the probe sentences."""
     _threads()
     from sslgloss.ml.evaluate import format_report, run_eval
 
-    report = run_eval(max_lines=max_lines)
+    report = run_eval(max_lines=max_lines, part=part)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, default=str))
     else:
@@ -137,10 +133,10 @@ def eval_command(as_json, max_lines):
 def fill_mask_command(text, k, punctuation, as_json):
     """Predict the word hidden behind each [MASK] in TEXT, next to the unigram baseline."""
     _threads()
-    from sslgloss.ml import infer
+    from sslgloss.ml.fill_mask import fill_mask, unigram_fill_mask
 
-    result = infer.fill_mask(text, k=k, punctuation=punctuation)
-    baseline = infer.unigram_fill_mask(text, k=k, punctuation=punctuation)
+    result = fill_mask(text, k=k, punctuation=punctuation)
+    baseline = unigram_fill_mask(text, k=k, punctuation=punctuation)
     if as_json:
         click.echo(json.dumps({
             "text": text,
@@ -172,12 +168,12 @@ def fill_mask_command(text, k, punctuation, as_json):
 def next_word_command(prompt, k, punctuation, baseline, as_json):
     """The most likely next words after PROMPT, next to the Kneser-Ney trigram baseline."""
     _threads()
-    from sslgloss.ml import infer
+    from sslgloss.ml.next_word import next_word_distribution, ngram_next_word_distribution
 
-    result = infer.next_word_distribution(prompt, k=k, punctuation=punctuation)
+    result = next_word_distribution(prompt, k=k, punctuation=punctuation)
     if baseline:
         try:
-            baseline = infer.ngram_next_word_distribution(prompt, k=k, punctuation=punctuation)
+            baseline = ngram_next_word_distribution(prompt, k=k, punctuation=punctuation)
         except SslglossError as err:  # the baseline needs the corpus (WordNet); the model does not
             baseline = None
             result.notices.append(f"no trigram baseline: {err}")
@@ -209,13 +205,13 @@ def next_word_command(prompt, k, punctuation, baseline, as_json):
 def generate_command(prompt, tokens, temperature, top_k, top_p, seed, baseline):
     """Continue PROMPT with the next-word model."""
     _threads()
-    from sslgloss.ml import infer
+    from sslgloss.ml.generate import generate, ngram_generate
 
-    result = infer.generate(prompt, tokens=tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed)
+    result = generate(prompt, tokens=tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed)
     _print_notices(result.notices)
     click.echo(result.text)
     if baseline:
-        base = infer.ngram_generate(prompt, tokens=tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed)
+        base = ngram_generate(prompt, tokens=tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed)
         click.echo(f"trigram baseline: {base.text}")
 
 

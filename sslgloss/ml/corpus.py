@@ -277,10 +277,15 @@ def glossary_lines() -> list[str]:
                 lines.extend(markdown_to_lines(body))
         return lines
     except Exception:  # core API missing or glossary invalid: fall back to reading the files
-        return _glossary_lines_from_files()
+        return glossary_lines_from_files()
 
 
-def _glossary_lines_from_files() -> list[str]:
+def glossary_lines_from_files() -> list[str]:
+    """The glossary's text read straight from the term files shipped in the package, one paragraph a line.
+
+    No plugin loading or validation, so it is quick and cannot fail on a broken plugin: what
+    "watch it learn" trains on, and :func:`glossary_lines`' fallback.
+    """
     import yaml
 
     terms_dir = Path(__file__).resolve().parent.parent / "terms"

@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +25,11 @@ import torch.nn.functional as F
 import yaml
 from tokenizers import Tokenizer
 
-from sslgloss.ml.checkpoint import cache_dir
-from sslgloss.ml.ngram import KneserNeyTrigram
+from sslgloss.ml import registry
+from sslgloss.ml.corpus import build_corpus
+from sslgloss.ml.data import encode_lines
+from sslgloss.ml.fill_mask import fill_mask, unigram_fill_mask
+from sslgloss.ml.ngram import KneserNeyTrigram, load_or_build_ngram
 from sslgloss.ml.tokenizer import MASK, PAD, SEP, SPECIAL_TOKENS
 
 PROBES_PATH = Path(__file__).resolve().parent / "probes.yaml"
@@ -37,10 +39,6 @@ def load_probes(path: Path = PROBES_PATH) -> list[dict]:
     """[{text: "... [MASK] ...", answers: [word, ...]}, ...]."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     return [{"text": d["text"], "answers": [str(a).lower() for a in d["answers"]]} for d in data]
-
-
-def _encode(tokenizer: Tokenizer, lines: list[str]) -> list[list[int]]:
-    return [e.ids for e in tokenizer.encode_batch(lines, add_special_tokens=False)]
 
 
 def _word_count(tokenizer: Tokenizer, lines: list[str]) -> int:
@@ -62,7 +60,7 @@ def masked_scores(model, tokenizer: Tokenizer, lines: list[str], unigram_counts:
     counts[special] = -1
     baseline = counts.topk(5).indices  # the unigram answer, the same everywhere
     gen = torch.Generator().manual_seed(seed)
-    seqs = [[sep, *ids[: max_len - 2], sep] for ids in _encode(tokenizer, lines) if ids]
+    seqs = [[sep, *ids[: max_len - 2], sep] for ids in encode_lines(tokenizer, lines) if ids]
     hits = {"top1": 0, "top5": 0, "base_top1": 0, "base_top5": 0}
     n = 0
     for start in range(0, len(seqs), batch_size):
@@ -98,7 +96,7 @@ def masked_scores(model, tokenizer: Tokenizer, lines: list[str], unigram_counts:
 def causal_nll(model, tokenizer: Tokenizer, lines: list[str], max_len: int = 128, batch_size: int = 64) -> tuple[float, int]:
     """Total natural-log loss of every token of every line (plus its end), and the token count."""
     sep, pad = tokenizer.token_to_id(SEP), tokenizer.token_to_id(PAD)
-    seqs = sorted((ids[: max_len - 1] for ids in _encode(tokenizer, lines)), key=len)
+    seqs = sorted((ids[: max_len - 1] for ids in encode_lines(tokenizer, lines)), key=len)
     total, count = 0.0, 0
     for start in range(0, len(seqs), batch_size):
         chunk = seqs[start : start + batch_size]
@@ -116,29 +114,9 @@ def causal_nll(model, tokenizer: Tokenizer, lines: list[str], max_len: int = 128
 
 
 def ngram_nll(kn: KneserNeyTrigram, tokenizer: Tokenizer, lines: list[str], max_len: int = 128) -> tuple[float, int]:
-    seqs = [ids[: max_len - 1] for ids in _encode(tokenizer, lines)]
+    seqs = [ids[: max_len - 1] for ids in encode_lines(tokenizer, lines)]
     logp = kn.log_probs(seqs)
     return float(-logp.sum()), int(len(logp))
-
-
-def load_or_build_ngram(tokenizer: Tokenizer, corpus=None) -> KneserNeyTrigram:
-    """The KN trigram for ``tokenizer`` over the training lines, cached in the cache dir."""
-    from sslgloss.ml.corpus import build_corpus
-
-    corpus = corpus or build_corpus()
-    key = hashlib.sha256((tokenizer.to_str() + corpus.fingerprint).encode()).hexdigest()[:16]
-    path = cache_dir() / "models" / f"kn3-{key}.npz"
-    if path.exists():
-        try:
-            return KneserNeyTrigram.load(path)
-        except Exception:
-            pass  # a corrupt cache file is rebuilt below
-    kn = KneserNeyTrigram.fit(_encode(tokenizer, corpus.train), tokenizer.get_vocab_size(), tokenizer.token_to_id(SEP))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.npz")
-    kn.save(tmp)
-    tmp.replace(path)
-    return kn
 
 
 # -- the whole report -----------------------------------------------------------------------------
@@ -153,24 +131,24 @@ class EvalReport:
     models: dict = field(default_factory=dict)
     corpus: dict = field(default_factory=dict)
     search: object = None
+    learner: list = field(default_factory=list)  # SetScore of each learner set (sslgloss/ml/learner_eval.py)
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("models", "corpus", "masked", "next_word", "probe_summary", "probes", "search", "notes")}
+        out = {k: getattr(self, k) for k in ("models", "corpus", "masked", "next_word", "probe_summary", "probes", "search", "notes")}
+        out["learner"] = [s.as_dict() for s in self.learner]
+        return out
 
 
-def run_eval(max_lines: int | None = None, include_search: bool = True) -> EvalReport:
+def run_eval(max_lines: int | None = None, include_search: bool = True, part: str = "test") -> EvalReport:
     """Evaluate the models that inference would load (cache dir, else shipped) on the held-out split."""
-    from sslgloss.ml import infer
-    from sslgloss.ml.corpus import build_corpus
-
     report = EvalReport()
     corpus = build_corpus()
     heldout = corpus.heldout[:max_lines] if max_lines else corpus.heldout
     report.corpus = {"source": corpus.note, "sources": corpus.sources, "train_lines": len(corpus.train),
                      "heldout_lines": len(heldout), "fingerprint": corpus.fingerprint}
-    mlm = infer.get_model("masked")
-    clm = infer.get_model("next-word")
+    mlm = registry.get_model("masked")
+    clm = registry.get_model("next-word")
     for name, lm in (("masked", mlm), ("next-word", clm)):
         meta = lm.checkpoint.meta
         report.models[name] = {"path": str(lm.checkpoint.path), "command": meta.get("command"),
@@ -199,8 +177,8 @@ def run_eval(max_lines: int | None = None, include_search: bool = True) -> EvalR
 
     hits = base_hits = 0
     for probe in load_probes():
-        preds = infer.fill_mask(probe["text"], k=5)[0]
-        base = infer.unigram_fill_mask(probe["text"], k=5)[0]
+        preds = fill_mask(probe["text"], k=5)[0]
+        base = unigram_fill_mask(probe["text"], k=5)[0]
         hit = any(p.word in probe["answers"] for p in preds)
         base_hit = any(p.word in probe["answers"] for p in base)
         hits += hit
@@ -209,6 +187,9 @@ def run_eval(max_lines: int | None = None, include_search: bool = True) -> EvalR
                               "baseline": [p.word for p in base], "hit": hit, "baseline_hit": base_hit})
     report.probe_summary = {"probes": len(report.probes), "model_hits": hits, "baseline_hits": base_hits}
 
+    from .learner_eval import fill_mask_score, next_word_score
+
+    report.learner = [fill_mask_score(part), next_word_score(part)]
     if include_search:
         report.search = _search_eval(report.notes)
     return report
@@ -260,6 +241,10 @@ def format_report(report: EvalReport) -> str:
         mark = "+" if p["hit"] else "-"
         lines.append(f"  {mark} {p['text']}")
         lines.append(f"      want {', '.join(p['answers'][:4])} | model: {', '.join(p['model'])} | baseline: {', '.join(p['baseline'])}")
+    if report.learner:
+        from .learner_eval import format_scores
+
+        lines += ["", *format_scores(report.learner)]
     if report.search is not None:
         lines += ["", "Search (sslgloss.search.evaluate)"]
         if isinstance(report.search, dict) and isinstance(report.search.get("modes"), dict):

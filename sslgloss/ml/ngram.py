@@ -19,14 +19,22 @@ sums to 1 over the vocabulary.
 
 Counts are kept as sorted int64 keys (u * V + v) * V + w in numpy arrays, so a
 3-million-token corpus builds in a second or two and a full next-token
-distribution is two binary searches.
+distribution is two binary searches. :func:`load_or_build_ngram` builds the
+one the demos and ``sslgloss eval`` use, and keeps it in the cache dir.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
+from tokenizers import Tokenizer
+
+from sslgloss.ml.corpus import build_corpus
+from sslgloss.ml.data import encode_lines
+from sslgloss.ml.tokenizer import SEP
+from sslgloss.storage import atomic_writer, cache_dir
 
 
 def _discount(counts: np.ndarray) -> float:
@@ -161,3 +169,24 @@ class KneserNeyTrigram:
             s = data["scalars"]
             arrays = {k: data[k] for k in data.files if k != "scalars"}
         return cls(vocab_size=int(s[0]), boundary_id=int(s[1]), d3=float(s[2]), d2=float(s[3]), d1=float(s[4]), **arrays)
+
+
+def load_or_build_ngram(tokenizer: Tokenizer, corpus=None) -> KneserNeyTrigram:
+    """The KN trigram for ``tokenizer`` over ``corpus``'s training lines (default: :func:`build_corpus`).
+
+    Kept in the cache dir under a name made from the tokenizer and the corpus fingerprint, so a
+    changed glossary or vocabulary builds a new one.
+    """
+    corpus = corpus or build_corpus()
+    key = hashlib.sha256((tokenizer.to_str() + corpus.fingerprint).encode()).hexdigest()[:16]
+    path = cache_dir("models") / f"kn3-{key}.npz"
+    if path.exists():
+        try:
+            return KneserNeyTrigram.load(path)
+        except Exception:
+            pass  # a corrupt cache file is rebuilt below
+    sequences = encode_lines(tokenizer, corpus.train)
+    kn = KneserNeyTrigram.fit(sequences, tokenizer.get_vocab_size(), tokenizer.token_to_id(SEP))
+    with atomic_writer(path, "wb") as handle:
+        kn.save(handle)
+    return kn

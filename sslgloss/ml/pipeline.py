@@ -11,6 +11,7 @@ import datetime as _dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import torch
 from tokenizers import Tokenizer
@@ -101,3 +102,26 @@ def train_and_save(
     extra = {"unigram_counts": prepared.unigram_counts()}
     path = Path(out_dir or model_dir()) / checkpoint_name(kind)
     return save_checkpoint(path, kind, result.model, prepared.tokenizer, meta, extra, fp16=preset_name == "release")
+
+
+def train_models(kind: str = "all", preset_name: str = "default", *, seed: int = 0, minutes: float | None = None,
+                 out_dir: Path | None = None, init_from: Path | None = None, init_label: str | None = None,
+                 prepared: Prepared | None = None, progress: bool = True,
+                 echo: Callable[[str], None] = lambda message: None) -> dict[str, Path]:
+    """What `sslgloss train KIND` does; returns {kind: checkpoint path}.
+
+    ``kind="all"`` with the ``release`` preset is the release recipe: the next-word model
+    first, then the masked model starting from its weights (the shipped pair). Any other
+    ``all`` trains both from scratch.
+    """
+    prepared = prepared or prepare()
+    release_pair = kind == "all" and preset_name == "release"
+    kinds = ["next-word", "masked"] if release_pair else ["masked", "next-word"] if kind == "all" else [kind]
+    paths: dict[str, Path] = {}
+    for k in kinds:
+        paths[k] = train_and_save(k, preset_name, prepared, seed=seed, minutes=minutes, out_dir=out_dir,
+                                  progress=progress, init_from=init_from, init_label=init_label)
+        echo(f"Saved {k} checkpoint to {paths[k]}")
+        if release_pair:
+            init_from, init_label = paths[k], "next-word"
+    return paths

@@ -11,7 +11,7 @@ generates (nothing is downloaded), caches what it trained under the cache
 dir (``SSLGLOSS_CACHE``), and exposes ``static_summary()``: a dict with a
 ``headline`` sentence, ``figures`` (scalars, and lists of flat dicts for
 tables) and, for images, ``png`` (name -> PNG bytes), computed by the same
-model as the live demo. ``sslgloss/fallbacks.py`` turns it into the HTML the
+model as the live demo. ``sslgloss/demos/static.py`` turns it into the HTML the
 site shows when the demo server is down.
 """
 

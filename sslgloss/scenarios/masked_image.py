@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..errors import CheckpointError, InputError
+from ..storage import process_cached, read_checkpoint, write_checkpoint
 from . import images as img
 from . import runtime
 from .runtime import Progress
@@ -219,10 +219,12 @@ def evaluate(trained: TrainedMAE, progress: Progress | None = None) -> dict:
     }
 
 
-_lock = threading.Lock()
-_loaded: dict[str, TrainedMAE] = {}
+def _model_key(config: MaskedImageConfig | None = None, progress: Progress | None = None) -> tuple:
+    """One trained model per config and per cache folder (a test's own SSLGLOSS_CACHE holds another model)."""
+    return runtime.scenario_dir(), runtime.config_key(config or MaskedImageConfig.for_budget())
 
 
+@process_cached(key=_model_key)
 def load_or_train(config: MaskedImageConfig | None = None, progress: Progress | None = None) -> TrainedMAE:
     """The trained MAE for ``config``: from memory, else from the cache dir, else trained now (and cached).
 
@@ -231,38 +233,33 @@ def load_or_train(config: MaskedImageConfig | None = None, progress: Progress | 
     from .mae import MAEConfig, MaskedAutoencoder
 
     config = config or MaskedImageConfig.for_budget()
-    key = runtime.config_key(config)
-    with _lock:
-        if key in _loaded:
-            return _loaded[key]
-        path = runtime.checkpoint_path("masked-image", config)
-        data = load_split()
-        mean_image = data.train_x.mean(axis=0)
-        trained = None
-        if path.exists():
-            try:
-                payload = runtime.load_torch(path)
-                model = MaskedAutoencoder(MAEConfig(**payload["model_config"]))
-                model.load_state_dict(payload["state_dict"])
-                model.eval()
-                metrics = payload["metrics"]
-                # a checkpoint written by an older evaluate() lacks figures the page shows: retrain, don't crash
-                missing = {"mae_reconstruction_error"} - set(metrics)
-                if missing:
-                    raise KeyError(f"cached metrics lack {sorted(missing)}")
-                trained = TrainedMAE(model, config, mean_image, metrics)
-            except (CheckpointError, KeyError, TypeError, RuntimeError) as exc:  # a cache, not a source of truth
-                log.warning("retraining: %s", exc)
-        if trained is None:
-            with runtime.limit_threads(1):
-                model = train(config, progress)
-                trained = TrainedMAE(model, config, mean_image)
-                trained.metrics = evaluate(trained, progress)
-            runtime.save_torch(path, {"model_config": asdict(model.config), "state_dict": model.state_dict(),
-                                      "config": asdict(config), "metrics": trained.metrics})
-        runtime.report(progress, 1.0, "ready")
-        _loaded[key] = trained
-        return trained
+    path = runtime.checkpoint_path("masked-image", config)
+    data = load_split()
+    mean_image = data.train_x.mean(axis=0)
+    trained = None
+    if path.exists():
+        try:
+            payload = read_checkpoint(path, "masked-image", fix=runtime.RETRAIN)
+            model = MaskedAutoencoder(MAEConfig(**payload["config"]))
+            model.load_state_dict(payload["state_dict"])
+            model.eval()
+            metrics = payload["extra"]["metrics"]
+            # a checkpoint written by an older evaluate() lacks figures the page shows: retrain, don't crash
+            missing = {"mae_reconstruction_error"} - set(metrics)
+            if missing:
+                raise KeyError(f"cached metrics lack {sorted(missing)}")
+            trained = TrainedMAE(model, config, mean_image, metrics)
+        except (CheckpointError, KeyError, TypeError, RuntimeError) as exc:  # a cache, not a source of truth
+            log.warning("retraining: %s", exc)
+    if trained is None:
+        with runtime.limit_threads(1):
+            model = train(config, progress)
+            trained = TrainedMAE(model, config, mean_image)
+            trained.metrics = evaluate(trained, progress)
+        write_checkpoint(path, "masked-image", asdict(model.config), model.state_dict(),
+                         meta={"scenario_config": asdict(config)}, extra={"metrics": trained.metrics})
+    runtime.report(progress, 1.0, "ready")
+    return trained
 
 
 def parse_patches(text: str) -> np.ndarray:

@@ -1,9 +1,10 @@
 """What every scenario shares: the cache dir, checkpoint files, the training budget and progress reports.
 
 Checkpoints are keyed by a hash of the training config, so changing a
-hyperparameter trains a new model instead of loading a stale one; they are
-written atomically so that two processes (a demo server and a test run)
-never read a half-written file.
+hyperparameter trains a new model instead of loading a stale one; they use
+the one checkpoint format (:func:`sslgloss.storage.write_checkpoint`), written
+atomically so that two processes (a demo server and a test run) never read a
+half-written file.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..errors import CheckpointError, InputError
+from ..errors import InputError
+from ..storage import cache_dir
 
 #: progress(fraction in [0, 1], message) - the demos draw a bar, the CLI and tests pass None
 Progress = Callable[[float, str], None]
@@ -25,10 +26,9 @@ Progress = Callable[[float, str], None]
 BUDGETS = ("full", "tiny")
 
 
-def cache_dir() -> Path:
-    """Where trained scenario models are kept: ``$SSLGLOSS_CACHE/scenarios`` (default ~/.cache/sslgloss)."""
-    root = os.environ.get("SSLGLOSS_CACHE") or Path.home() / ".cache" / "sslgloss"
-    return Path(root) / "scenarios"
+def scenario_dir() -> Path:
+    """Where trained scenario models are kept: ``$SSLGLOSS_CACHE/scenarios``."""
+    return cache_dir("scenarios")
 
 
 def training_budget() -> str:
@@ -43,45 +43,17 @@ def training_budget() -> str:
     return budget
 
 
-def config_key(config: Any, version: int = 1) -> str:
+def config_key(config: Any, version: int = 2) -> str:
     """A short stable hash of a dataclass config (and a format version) for file names."""
     blob = json.dumps({"v": version, **dataclasses.asdict(config)}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
 def checkpoint_path(name: str, config: Any, suffix: str = ".pt") -> Path:
-    return cache_dir() / f"{name}-{config_key(config)}{suffix}"
+    return scenario_dir() / f"{name}-{config_key(config)}{suffix}"
 
 
-def save_torch(path: Path, payload: dict) -> None:
-    """Write a checkpoint atomically (temp file in the same folder, then rename)."""
-    import torch
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    os.close(fd)
-    try:
-        torch.save(payload, tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shared read-only cache must be readable by the service user
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def load_torch(path: Path) -> dict:
-    """Read a checkpoint written by ``save_torch``; a corrupt file says how to get a fresh one.
-
-    ``weights_only=True``: a checkpoint holds tensors and plain Python values only, so a
-    file someone swapped into the cache folder cannot run code when it is loaded.
-    """
-    import torch
-
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # truncated or from an incompatible version: name the file to delete
-        raise CheckpointError(f"cannot read checkpoint {path} ({type(exc).__name__}: {exc}); "
-                              f"delete it and the scenario retrains on next use") from exc
+RETRAIN = "delete it and the scenario retrains on next use"
 
 
 def report(progress: Progress | None, fraction: float, message: str) -> None:

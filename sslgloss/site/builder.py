@@ -12,24 +12,21 @@ all of this is testable with plain strings.
 from __future__ import annotations
 
 import difflib
-import heapq
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-import networkx as nx
-
-from .. import graph as graph_queries
+from ..demos.embed import DemoSlots
 from .autolink import Autolinker, TermMatcher
 from .backlinks import MentionIndex
-from .demos import DemoSlots
 from .indexes import IndexBuilder
 from .layout import GraphLayout
 from .pages import PAGE_SLOT, Heading, HeadingStyle, SiteUrls, TermPageBuilder, slug
 from .sanitize import SectionRenderer
+from .templating import environment
 
 ASSETS = Path(__file__).parent / "assets"
 ASSET_PREFIX = "assets/sslgloss/"
@@ -75,108 +72,6 @@ def strip_front_matter(markdown: str) -> str:
     return markdown[front.end():] if front else markdown
 
 
-class LearningPaths:
-    """``graph.learning_path`` for every term, with shared work: linear over a site's term pages.
-
-    Same order as :func:`sslgloss.graph.learning_path` (a test checks they agree): every
-    prerequisite, most basic first (shortest chain of prerequisites below it), then by title. The core
-    function copies a subgraph and sorts it on every call (about 0.4 ms); here each term's set of
-    prerequisites is memoised, so 2,000 term pages cost 2,000 small sorts (15x less in all).
-    """
-
-    def __init__(self, glossary):
-        self.glossary = glossary
-        req = graph_queries.requires_graph(glossary)
-        self._requires = {n: list(req.successors(n)) for n in req.nodes}
-        self._closure: dict[str, frozenset[str]] = {}
-        self._paths: dict[str, list[str]] = {}
-        self._level: dict[str, int] = {}  # longest chain of prerequisites below each term
-        try:
-            for node in reversed(list(nx.topological_sort(req))):
-                self._level[node] = max((self._level[p] + 1 for p in self._requires[node]), default=0)
-        except nx.NetworkXUnfeasible:  # a cycle is a validation error reported elsewhere
-            self._level = {n: 0 for n in req.nodes}
-
-    def prerequisites(self, term_id: str) -> frozenset[str]:
-        """Every term ``term_id`` requires, directly or not."""
-        if term_id in self._closure:
-            return self._closure[term_id]
-        stack = [term_id]
-        while stack:  # iterative post-order: deep prerequisite chains must not hit the recursion limit
-            node = stack[-1]
-            pending = [p for p in self._requires[node] if p not in self._closure]
-            if pending:
-                stack.extend(pending)
-                continue
-            stack.pop()
-            if node not in self._closure:
-                found: set[str] = set()
-                for p in self._requires[node]:
-                    found.add(p)
-                    found |= self._closure[p]
-                self._closure[node] = frozenset(found)
-        return self._closure[term_id]
-
-    def __call__(self, term_id: str) -> list[str]:
-        if term_id in self._paths:
-            return self._paths[term_id]
-        needed = self.prerequisites(term_id) | {term_id}
-        terms = self.glossary.terms
-        waiting = {n: len(self._requires[n]) for n in needed}
-        dependants: dict[str, list[str]] = {n: [] for n in needed}
-        for n in needed:
-            for p in self._requires[n]:
-                dependants[p].append(n)
-
-        def key(n: str) -> tuple:
-            return (self._level[n], terms[n].title.casefold(), n)
-
-        ready = [key(n) for n, count in waiting.items() if count == 0]
-        heapq.heapify(ready)
-        order: list[str] = []
-        while ready:
-            node = heapq.heappop(ready)[-1]
-            order.append(node)
-            for d in dependants[node]:
-                waiting[d] -= 1
-                if waiting[d] == 0:
-                    heapq.heappush(ready, key(d))
-        self._paths[term_id] = order
-        return order
-
-
-class Neighbours:
-    """``graph.neighbours`` for every term from one pass over the edges (a test checks they agree).
-
-    The core function filters the term's edges once per relation type; a site asks for
-    every term, so the edges are grouped by term and type once.
-    """
-
-    def __init__(self, glossary):
-        self.relation_types = list(glossary.relation_types)
-        self._out: dict[str, dict[str, set[str]]] = {}
-        self._in: dict[str, dict[str, set[str]]] = {}
-        for u, v, k in glossary.graph.edges(keys=True):
-            self._out.setdefault(u, {}).setdefault(k, set()).add(v)
-            self._in.setdefault(v, {}).setdefault(k, set()).add(u)
-
-    def __call__(self, term_id: str) -> list[tuple[str, list[str]]]:
-        out, inc = self._out.get(term_id, {}), self._in.get(term_id, {})
-        groups: dict[str, list[str]] = {}
-        for rtype in self.relation_types:
-            outgoing, incoming = out.get(rtype.name, ()), inc.get(rtype.name, ())
-            if not outgoing and not incoming:
-                continue
-            if rtype.symmetric:
-                groups[rtype.label] = sorted(set(outgoing) | set(incoming))
-                continue
-            if outgoing:
-                groups.setdefault(rtype.label, []).extend(sorted(outgoing))
-            if incoming:
-                groups.setdefault(rtype.inverse_label or rtype.label, []).extend(sorted(incoming))
-        return list(groups.items())
-
-
 @dataclass
 class SiteOptions:
     demos_url: str = "http://127.0.0.1:8501"
@@ -187,6 +82,7 @@ class SiteOptions:
     demo_fallback_timeout: float = 180.0
     markdown_extensions: list = field(default_factory=lambda: ["toc", "tables", "fenced_code"])
     mdx_configs: dict = field(default_factory=dict)
+    custom_dir: str | None = None  # the theme's custom_dir: its sslgloss/*.html override the packaged templates
 
 
 @dataclass
@@ -214,15 +110,15 @@ class GlossarySite:
         self.html_matcher = TermMatcher(names, html_escaped=True) if needs_escaping else self.text_matcher
         self.autolinker = Autolinker(self.html_matcher, titles, autolink=options.autolink)
         self.mentions = MentionIndex(self.text_matcher, titles)
-        self.learning_path = LearningPaths(glossary)
         self.demo_slots = DemoSlots(glossary.demos, options.demos_url, demo_cache, options.demo_fallbacks, warn,
                                     timeout=options.demo_fallback_timeout)
         renderer = SectionRenderer(options.markdown_extensions, options.mdx_configs,
                                    Sanitizer(options.allow_raw_html), cache=prose_cache)
         style = HeadingStyle.from_markdown_config(options.markdown_extensions, options.mdx_configs)
-        self.pages = TermPageBuilder(glossary, renderer, self.urls, self.mentions, self.demo_slots,
-                                     learning_path=self.learning_path, neighbours=Neighbours(glossary), headings=style)
-        self.indexes = IndexBuilder(glossary, self.urls, self.learning_path, glossary.demos, options.demos_url)
+        templates = environment(options.custom_dir)
+        self.pages = TermPageBuilder(glossary, renderer, self.urls, self.mentions, self.demo_slots, headings=style,
+                                     templates=templates)
+        self.indexes = IndexBuilder(glossary, self.urls, glossary.demos, options.demos_url, templates=templates)
         self._term_by_src = {term_src_uri(t): t for t in terms}
         self._headings: dict[str, list[Heading]] = {}  # term id -> its page's headings, once per build
 

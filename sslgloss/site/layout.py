@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Iterable
 
 import networkx as nx
 import numpy as np
+
+from ..storage import cache_dir, try_atomic_write
 
 MEDIUM = 250  # up to here: networkx spring layout
 PAIRS_PER_NODE = 64  # more close pairs than this per node: a crowded layout, see NEAREST
@@ -31,8 +32,8 @@ NEAREST = 48  # then each node is pushed by at most this many close neighbours
 LAYOUT_VERSION = "4"
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("SSLGLOSS_CACHE", Path.home() / ".cache" / "sslgloss")) / "site"
+def site_cache_dir() -> Path:
+    return cache_dir("site")
 
 
 def _undirected(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> nx.Graph:
@@ -123,7 +124,7 @@ class GraphLayout:
 
     def __init__(self, seed: int = 42, cache: Path | None = None):
         self.seed = seed
-        self.cache = cache if cache is not None else cache_dir()
+        self.cache = cache if cache is not None else site_cache_dir()
 
     def key(self, nodes: list[str], edges: list[tuple[str, str]]) -> str:
         digest = hashlib.sha256()
@@ -142,11 +143,5 @@ class GraphLayout:
         except (OSError, ValueError):
             pass
         result = compute_layout(nodes, edges, self.seed)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(result), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only cache only costs time
+        try_atomic_write(path, json.dumps(result))
         return result

@@ -3,16 +3,18 @@
 Drawn at build time (no JavaScript needed to see it): one spoke per
 neighbour, coloured by relation type, in inline SVG; every neighbour's name is
 an HTML link over the picture (with the hover preview, through ``data-term``). Neighbours beyond ``MAX_NODES`` are
-left out of the picture (they are all listed under "Related terms").
+left out of the picture (they are all listed under "Related terms"). This module
+places the spokes; ``sslgloss/local-graph.html`` draws them (SVG links are ignored by
+instant navigation and trip up mkdocs-material's link rewriting, hence HTML labels).
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import NamedTuple
 
 MAX_NODES = 14
 WIDTH, HEIGHT = 640, 330
@@ -28,13 +30,53 @@ class Spoke:
     weight: int = 0  # degree: the best connected neighbours are drawn when there are too many
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a spoke ends: SVG units for the line and dot, percent of the figure for the HTML label."""
+
+    x: str
+    y: str
+    left: str
+    top: str
+    side: str  # where the label sits: "top", "bottom", "left" or "right" of the dot
+
+
+class DrawnSpoke(NamedTuple):  # a tuple: a page draws up to MAX_NODES of them
+    term_id: str
+    title: str
+    short: str  # the title cut to LABEL_CHARS
+    label: str
+    color: str
+    href: str
+    x: str
+    y: str
+    left: str
+    top: str
+    side: str
+
+
+@dataclass(frozen=True)
+class LocalGraph:
+    """What ``sslgloss/local-graph.html`` draws."""
+
+    label: str  # for screen readers: "<title> and <n> related terms"
+    center: str  # the term's title, cut to LABEL_CHARS
+    spokes: list[DrawnSpoke]
+    hidden: int  # neighbours left out of the picture
+    width: int = WIDTH
+    height: int = HEIGHT
+    cx: str = f"{WIDTH / 2:.1f}"
+    cy: str = f"{HEIGHT / 2:.1f}"
+    center_top: str = f"{100 * (HEIGHT / 2 + 14) / HEIGHT:.2f}"
+
+
 def _short(title: str) -> str:
     return title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 @functools.lru_cache(maxsize=MAX_NODES + 1)
-def _geometry(n: int) -> list[tuple[str, str, str]]:
-    """For ``n`` spokes: the start of each line and dot element, and each label's class and position."""
+def _geometry(n: int) -> list[Place]:
+    """For ``n`` spokes, evenly around an ellipse starting at the top: where each ends."""
     cx, cy = WIDTH / 2, HEIGHT / 2
     rx, ry = WIDTH / 2 - 150, HEIGHT / 2 - 42
     out = []
@@ -43,47 +85,29 @@ def _geometry(n: int) -> list[tuple[str, str, str]]:
         cos, sin = math.cos(angle), math.sin(angle)
         x, y = cx + rx * cos, cy + ry * sin
         side = "top" if (abs(cos) < 0.3 and sin < 0) else "bottom" if abs(cos) < 0.3 else ("right" if cos > 0 else "left")
-        out.append((f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}"',
-                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6"',
-                    f'sslgloss-lg-{side}" style="left:{100 * x / WIDTH:.2f}%;top:{100 * y / HEIGHT:.2f}%'))
+        out.append(Place(f"{x:.1f}", f"{y:.1f}", f"{100 * x / WIDTH:.2f}", f"{100 * y / HEIGHT:.2f}", side))
     return out
 
 
-def local_graph_svg(center_title: str, spokes: Sequence[Spoke], url_for: Callable[[str], str]) -> str:
-    """The figure's HTML; an empty string when the term has no neighbours.
+def local_graph(center_title: str, spokes: Sequence[Spoke], url_for: Callable[[str], str]) -> LocalGraph | None:
+    """What the figure shows; None when the term has no neighbours.
 
-    Lines and dots are SVG; the labels are ordinary HTML links laid over it (SVG links
-    are ignored by instant navigation and trip up mkdocs-material's link rewriting).
+    A neighbour reached by several relations is drawn once (its first spoke). Beyond
+    ``MAX_NODES`` neighbours, the best connected are drawn and the rest counted.
     """
     if not spokes:
-        return ""
+        return None
     seen: dict[str, Spoke] = {}
     for spoke in spokes:
         seen.setdefault(spoke.term_id, spoke)
     shown = list(seen.values())
     hidden = 0
     if len(shown) > MAX_NODES:
-        keep = set(s.term_id for s in sorted(shown, key=lambda s: -s.weight)[:MAX_NODES])
+        keep = {s.term_id for s in sorted(shown, key=lambda s: -s.weight)[:MAX_NODES]}
         hidden = len(shown) - MAX_NODES
         shown = [s for s in shown if s.term_id in keep]
-    cx, cy = WIDTH / 2, HEIGHT / 2
-    esc = html.escape
-    edges, dots, labels = [], [], []
-    for (line, dot, place), spoke in zip(_geometry(len(shown)), shown):
-        color = esc(spoke.color)
-        edges.append(f'{line} stroke="{color}"/>')
-        dots.append(f'{dot} fill="{color}"/>')
-        labels.append(
-            f'<a class="sslgloss-lg-label {place}" '
-            f'href="{esc(url_for(spoke.term_id))}" data-term="{esc(spoke.term_id)}" '
-            f'title="{esc(spoke.label)}: {esc(spoke.title)}">{esc(_short(spoke.title))}</a>'
-        )
-    more = f'<span class="sslgloss-lg-more">+{hidden} more, listed here</span>' if hidden else ""
-    center = (f'<span class="sslgloss-lg-center" style="left:50%;top:{100 * (cy + 14) / HEIGHT:.2f}%">'
-              f"{esc(_short(center_title))}</span>")
-    svg = (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" aria-hidden="true" focusable="false">'
-           f'<g class="sslgloss-lg-edges">{"".join(edges)}</g><g class="sslgloss-lg-dots">{"".join(dots)}</g>'
-           f'<circle class="sslgloss-lg-hub" cx="{cx:.1f}" cy="{cy:.1f}" r="10"/></svg>')
-    label = f"{center_title} and {len(seen)} related terms"
-    return (f'<div class="sslgloss-local-graph" role="group" aria-label="{esc(label)}" '
-            f'style="aspect-ratio:{WIDTH}/{HEIGHT}">{svg}{center}{"".join(labels)}{more}</div>')
+    drawn = [DrawnSpoke(s.term_id, s.title, _short(s.title), s.label, s.color, url_for(s.term_id),
+                        place.x, place.y, place.left, place.top, place.side)
+             for place, s in zip(_geometry(len(shown)), shown)]
+    return LocalGraph(f"{center_title} and {len(seen)} related terms", _short(center_title), drawn, hidden)
+

@@ -24,15 +24,20 @@ import functools
 import html
 import json
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, NamedTuple
 
+import jinja2
 from markdown.extensions.toc import slugify as default_slugify
 from markdown.extensions.toc import unique
+from markupsafe import Markup
 
+from .. import graph as graph_queries
 from .backlinks import MentionIndex
-from .localgraph import Spoke, local_graph_svg
+from .localgraph import Spoke, local_graph
 from .sanitize import SectionRenderer
+from .templating import environment
 
 PAGE_SLOT = "<!--sslgloss:page-->"
 # the generated blocks after the prose: (slot, heading, fixed id), in page order
@@ -160,7 +165,7 @@ class HeadingStyle:
     toc_bottom: int = 6
 
     @classmethod
-    def from_markdown_config(cls, extensions: Iterable[Any], configs: Mapping[str, Any]) -> "HeadingStyle":
+    def from_markdown_config(cls, extensions: Iterable[Any], configs: Mapping[str, Any]) -> HeadingStyle:
         options: dict | None = None
         for ext in extensions:
             if isinstance(ext, str) and ext in _TOC_NAMES:
@@ -213,24 +218,34 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+class TermLink(NamedTuple):
+    """A link to a term page, as the templates print it (``term_link`` in ``sslgloss/macros.html``)."""
+
+    href: str  # relative to the page it is on
+    id: str
+    title: str
+    summary: str = ""
+
+
 class TermPageBuilder:
-    """Builds the skeleton, the headings and the HTML of each term page."""
+    """Builds the skeleton, the headings and the HTML of each term page.
+
+    The HTML comes from the ``sslgloss/term-*.html`` templates of ``templates`` (by
+    default the packaged ones, see :mod:`sslgloss.site.templating`); this class
+    works out what they show.
+    """
 
     def __init__(self, glossary, renderer: SectionRenderer, urls: SiteUrls, mentions: MentionIndex | None = None,
-                 demo_slots=None, learning_path: Callable[[str], list[str]] | None = None,
-                 neighbours: Callable[[str], list[tuple[str, list[str]]]] | None = None,
-                 headings: HeadingStyle | None = None):
-        from .. import graph as graph_queries
-
+                 demo_slots=None, headings: HeadingStyle | None = None, templates: jinja2.Environment | None = None):
         self.glossary = glossary
         self.renderer = renderer
         self.urls = urls
         self.mentions = mentions
         self.demo_slots = demo_slots
-        self.learning_path = learning_path or (lambda t: graph_queries.learning_path(glossary, t))
-        self.neighbours = neighbours or (lambda t: graph_queries.neighbours(glossary, t))
         self.style = headings or HeadingStyle(toc=True)
-        self._titles_html: dict[str, str] = {}
+        env = templates or environment()
+        self._templates = {name: env.get_template(f"sslgloss/term-{name}.html")
+                           for name in ("content", "demos", "related", "path", "mentions", "references")}
         self._label_colors: dict[str, tuple[str, str]] = {}
         for rtype in glossary.relation_types:
             self._label_colors.setdefault(rtype.label, (rtype.color, rtype.name))
@@ -258,7 +273,7 @@ class TermPageBuilder:
         shown = {
             "demos": bool(term.demos),
             "related": True,
-            "path": len(self.learning_path(term.id)) > 1,
+            "path": len(graph_queries.learning_path(self.glossary, term.id)) > 1,
             "mentions": self.mentions is not None and self.mentions.has_mentions(term.id),
             "references": bool(term.references),
         }
@@ -277,17 +292,16 @@ class TermPageBuilder:
 
     # ------------------------------------------------------------------ the page
 
+    def _heading_html(self, heading: Heading) -> Markup:
+        return Markup(self.style.html(2, heading.id, html.escape(heading.text)))
+
     def content(self, term, page_url: str, headings: list[Heading] | None = None) -> str:
         """Title, lead and prose sections: the part of the page search indexes."""
         headings = headings if headings is not None else self.headings(term)
         rendered = self.renderer.render_all(list(term.sections.values()))
-        parts = [f"<h1>{html.escape(term.title)}</h1>\n", self._lead(term, page_url), "\n"]
-        for heading in headings:
-            if heading.slot.startswith("section:"):
-                prose = rendered[int(heading.slot[8:])]
-                parts.append(f'{self.style.html(2, heading.id, html.escape(heading.text))}\n'
-                             f'<div class="sslgloss-prose">{prose}</div>\n')
-        return "".join(parts)
+        sections = [(self._heading_html(h), Markup(rendered[int(h.slot[8:])]))
+                    for h in headings if h.slot.startswith("section:")]
+        return self._templates["content"].render(term=term, lead=self._lead(term, page_url), sections=sections)
 
     def deferred(self, term, page_url: str, headings: list[Heading] | None = None) -> str:
         """The generated blocks after the prose, each under its heading (not indexed by search)."""
@@ -296,106 +310,62 @@ class TermPageBuilder:
         for heading in headings:
             if not heading.slot.startswith("section:"):
                 block = getattr(self, f"_{heading.slot}")(term, page_url)
-                parts.append(f"{self.style.html(2, heading.id, html.escape(heading.text))}\n{block}\n")
+                parts.append(f"{self._heading_html(heading)}\n{block}\n")
         return "".join(parts)
 
-    def _title_html(self, term_id: str) -> str:
-        found = self._titles_html.get(term_id)
-        if found is None:
-            found = self._titles_html[term_id] = html.escape(self.glossary.terms[term_id].title)
-        return found
-
-    def _term_link(self, term_id: str, page_url: str, cls: str = "sslgloss-chip") -> str:
-        return (f'<a class="{cls}" href="{html.escape(self.urls.term(term_id, page_url))}" '
-                f'data-term="{html.escape(term_id)}">{self._title_html(term_id)}</a>')
+    def _link(self, term_id: str, page_url: str) -> TermLink:
+        term = self.glossary.terms[term_id]
+        return TermLink(self.urls.term(term_id, page_url), term_id, term.title)
 
     def _sort_key(self, term_id: str) -> str:
         return self.glossary.terms[term_id].title.casefold()
 
-    def _lead(self, term, page_url: str) -> str:
-        esc = html.escape
+    def _lead(self, term, page_url: str) -> dict:
         letter = letter_of(term.title)
-        crumbs = (f'<nav class="sslgloss-crumbs" aria-label="Breadcrumb"><a href="{esc(self.urls.page("glossary", page_url))}">'
-                  f'Glossary</a> › <a href="{esc(self.urls.page("glossary", page_url))}#{slug(letter)}">{esc(letter)}</a></nav>')
-        facts = []
-        if term.aliases:
-            facts.append("<dt>Also known as</dt><dd>" + ", ".join(f"<span>{esc(a)}</span>" for a in term.aliases) + "</dd>")
-        if term.tags:
-            chips = " ".join(f'<a class="sslgloss-tag" href="{esc(self.urls.page("tag:" + t, page_url))}">{esc(t)}</a>'
-                             for t in term.tags)
-            facts.append(f"<dt>Tags</dt><dd>{chips}</dd>")
-        if term.plugin and term.plugin != "core":
-            facts.append(f"<dt>From plugin</dt><dd><code>{esc(term.plugin)}</code></dd>")
-        facts_html = f'<dl class="sslgloss-facts sslgloss-nolink">{"".join(facts)}</dl>' if facts else ""
-        return (f'<div class="sslgloss-lead">{crumbs}<p class="sslgloss-summary">{esc(term.summary)}</p>'
-                f"{facts_html}</div>")
+        return {
+            "glossary_url": self.urls.page("glossary", page_url),
+            "letter": letter,
+            "letter_anchor": slug(letter),
+            "tags": [(t, self.urls.page("tag:" + t, page_url)) for t in term.tags],
+            "plugin": term.plugin if term.plugin and term.plugin != "core" else None,
+        }
 
     def _related(self, term, page_url: str) -> str:
-        esc = html.escape
-        groups = self.neighbours(term.id)
-        if not groups:
-            return '<p class="sslgloss-empty">No related terms yet.</p>'
-        rows, spokes = [], []
+        groups, spokes = [], []
         degree = self.glossary.graph.degree
-        for label, ids in groups:
+        for label, ids in graph_queries.neighbours(self.glossary, term.id):
             color, _name = self._label_colors.get(label, ("#888888", ""))
-            links = " ".join(self._term_link(i, page_url) for i in sorted(ids, key=self._sort_key))
-            rows.append(f'<div><dt><span class="sslgloss-swatch" style="background:{esc(color)}"></span>'
-                        f"{esc(_capital(label))}</dt><dd>{links}</dd></div>")
+            links = [self._link(i, page_url) for i in sorted(ids, key=self._sort_key)]
+            groups.append({"color": color, "label": _capital(label), "links": links})
             spokes += [Spoke(i, self.glossary.terms[i].title, label, color, degree(i)) for i in ids]
-        svg = local_graph_svg(term.title, spokes, lambda i: self.urls.term(i, page_url))
-        figure = (f'<figure class="sslgloss-local">{svg}<figcaption>{esc(term.title)} and its neighbours. '
-                  f'<a href="{esc(self.urls.page("graph", page_url))}#{esc(term.id)}">See it in the whole graph</a>'
-                  f"</figcaption></figure>") if svg else ""
-        return (f'<div class="sslgloss-related sslgloss-nolink">{figure}'
-                f'<dl class="sslgloss-groups">{"".join(rows)}</dl></div>')
+        graph = local_graph(term.title, spokes, lambda i: self.urls.term(i, page_url))
+        return self._templates["related"].render(title=term.title, term_id=term.id, groups=groups, graph=graph,
+                                                 graph_url=self.urls.page("graph", page_url))
 
     def _path(self, term, page_url: str) -> str:
-        steps = self.learning_path(term.id)
-        items = []
-        for i, step in enumerate(steps):
-            if step == term.id:
-                items.append(f'<li aria-current="page"><span class="sslgloss-path__here">{html.escape(term.title)}</span></li>')
-            else:
-                items.append(f"<li>{self._term_link(step, page_url, 'sslgloss-path__link')}</li>")
-        return (f'<div class="sslgloss-nolink"><p class="sslgloss-path__intro">Read these first, in this order '
-                f"({len(steps) - 1} prerequisite{'s' if len(steps) != 2 else ''}):</p>"
-                f'<ol class="sslgloss-path">{"".join(items)}</ol></div>')
+        steps = [self._link(step, page_url) for step in graph_queries.learning_path(self.glossary, term.id)]
+        return self._templates["path"].render(term_id=term.id, steps=steps)
 
     def _mentions(self, term, page_url: str) -> str:
         found = self.mentions.mentions_of(term.id) if self.mentions else []
-        items = []
+        listed = []
         for backlink in found[:MAX_BACKLINKS]:
             if backlink.source.startswith("term:"):
-                href = self.urls.term(backlink.source[5:], page_url)
-                data = f' data-term="{html.escape(backlink.source[5:])}"'
+                term_id = backlink.source[5:]
+                href = self.urls.term(term_id, page_url)
             else:
+                term_id = None
                 href = self.urls.page("doc:" + backlink.source, page_url)
-                data = ""
-            items.append(f'<li><a href="{html.escape(href)}"{data}>{html.escape(backlink.title)}</a>'
-                         f'<blockquote>{backlink.sentence_html}</blockquote></li>')
-        first, rest = items[:SHOWN_BACKLINKS], items[SHOWN_BACKLINKS:]
-        out = f'<ul class="sslgloss-mentions">{"".join(first)}</ul>'
-        if rest:
-            more = len(found) - SHOWN_BACKLINKS
-            out += (f'<details class="sslgloss-more"><summary>{more} more page{"s" if more != 1 else ""}</summary>'
-                    f'<ul class="sslgloss-mentions">{"".join(rest)}</ul>'
-                    + (f"<p>…and {len(found) - MAX_BACKLINKS} more.</p>" if len(found) > MAX_BACKLINKS else "")
-                    + "</details>")
-        return f'<div class="sslgloss-nolink">{out}</div>'
+            listed.append({"href": href, "term_id": term_id, "title": backlink.title,
+                           "sentence": Markup(backlink.sentence_html)})
+        return self._templates["mentions"].render(
+            shown=listed[:SHOWN_BACKLINKS], rest=listed[SHOWN_BACKLINKS:], more=len(found) - SHOWN_BACKLINKS,
+            beyond=max(len(found) - MAX_BACKLINKS, 0))
 
     def _demos(self, term, page_url: str) -> str:
         if not self.demo_slots:
             return ""
-        return f'<div class="sslgloss-demos sslgloss-nolink">{self.demo_slots.render(term, term.path or term.id)}</div>'
+        return self._templates["demos"].render(slot=Markup(self.demo_slots.render(term, term.path or term.id)))
 
     def _references(self, term, page_url: str) -> str:
-        esc = html.escape
-        items = []
-        for ref in term.references:
-            venue = f" <span class=\"sslgloss-ref__venue\">{esc(ref.venue)}.</span>" if ref.venue else ""
-            items.append(f'<li><span class="sslgloss-ref__authors">{esc(ref.authors)}</span> '
-                         f'<span class="sslgloss-ref__year">({ref.year}).</span> '
-                         f'<a class="sslgloss-ref__title" href="{esc(ref.url)}" rel="noopener noreferrer">{esc(ref.title)}</a>.'
-                         f"{venue}</li>")
-        return f'<ol class="sslgloss-refs sslgloss-nolink">{"".join(items)}</ol>'
+        return self._templates["references"].render(references=term.references)

@@ -18,6 +18,7 @@ Event order (MkDocs 1.6):
 - ``on_build_error``: throw the staging folder away; the old site stays.
 
 Each method is a few lines; the work is in builder.GlossarySite and the classes it uses.
+The HTML comes from Jinja templates that the theme's ``custom_dir`` can override (see templating.py).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from mkdocs.utils import CountHandler
 from .atomic import StagedSiteDir
 from .builder import ASSET_PREFIX, GlossarySite, SiteOptions, describe_unknown, term_src_uri
 from .config import SslglossConfig
-from .demos import FallbackCache
-from .layout import cache_dir
+from ..demos.embed import FallbackCache
+from ..storage import cache_dir
 from .sanitize import ProseCache
 from .termpage import TermPage
 
@@ -98,7 +99,7 @@ class SslglossPlugin(BasePlugin[SslglossConfig]):
         if glossary.errors:
             listing = "\n".join(f"  {p}" for p in glossary.errors)
             raise PluginError(f"sslgloss: the glossary has {len(glossary.errors)} error(s); "
-                              f"fix them and build again (run `sslgloss check` for the same list):\n{listing}")
+                              f"fix them and build again (run `sslgloss validate` for the same list):\n{listing}")
         for problem in glossary.warnings:
             log.warning(str(problem))
         self.glossary = glossary
@@ -116,9 +117,10 @@ class SslglossPlugin(BasePlugin[SslglossConfig]):
             demo_fallbacks=self.config.demo_fallbacks and os.environ.get("SSLGLOSS_SITE_FALLBACKS", "1") != "0",
             demo_fallback_timeout=self.config.demo_fallback_timeout,
             markdown_extensions=list(config.markdown_extensions), mdx_configs=dict(config.mdx_configs),
+            custom_dir=config.theme.custom_dir,
         )
-        cache = FallbackCache(cache_dir() / "demo-fallbacks", self.glossary.fingerprint)
-        prose_path = cache_dir() / "prose.json"
+        cache = FallbackCache(cache_dir("site") / "demo-fallbacks", self.glossary.fingerprint)
+        prose_path = cache_dir("site") / "prose.json"
         if self.prose_cache is None or self.prose_cache.path != prose_path:
             self.prose_cache = ProseCache(prose_path)  # kept across `mkdocs serve` rebuilds
         site = GlossarySite(self.glossary, options, url_of, cache, warn=log.warning, prose_cache=self.prose_cache)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import secrets
 from importlib import metadata
@@ -26,6 +25,8 @@ from typing import Any, Iterable, Mapping
 
 import markdown
 import nh3
+
+from ..storage import try_atomic_write
 
 PROSE_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div", "dl", "dt",
@@ -186,14 +187,8 @@ class ProseCache:
         self._used, self._added = set(), False
         if not changed or self.path is None:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": CACHE_VERSION, "entries": self._entries}, ensure_ascii=False),
-                           encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a read-only cache folder only costs time
+        try_atomic_write(self.path, json.dumps({"version": CACHE_VERSION, "entries": self._entries},
+                                               ensure_ascii=False))
 
 
 def _versions(*names: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from sslgloss.cli import main
-from tests.conftest import FIXTURES, term_text
+from tests.conftest import FIXTURES
 
 SMALL = str(FIXTURES / "graph_small")
 BROKEN = str(FIXTURES / "broken")

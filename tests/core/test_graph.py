@@ -34,6 +34,28 @@ def test_learning_path_puts_prerequisites_first(small):
     assert q.learning_path(small, "ml") == ["ml"]
 
 
+def test_stages_group_terms_by_how_many_prerequisites_lie_below_them(small):
+    assert q.stages(small) == [["ml"], ["alpha", "epsilon"], ["beta", "delta"], ["gamma"]]
+
+
+def test_a_learning_path_is_the_same_however_often_and_in_whatever_order_it_is_asked(small):
+    first = q.learning_path(small, "gamma")
+    first.append("changed by the caller")
+    assert q.learning_path(small, "beta") == ["ml", "alpha", "beta"]
+    assert q.learning_path(small, "gamma") == ["ml", "alpha", "beta", "gamma"]
+
+
+def test_a_prerequisite_cycle_is_a_clear_error_for_the_terms_above_it_only(write_terms):
+    from tests.conftest import term_text
+
+    folder = write_terms({"a": term_text("a", relations="{requires: [b]}"), "b": term_text("b", relations="{requires: [a]}"),
+                          "c": term_text("c")})
+    glossary = load_glossary([folder], entry_points=False)
+    with pytest.raises(SslglossError, match="form a cycle"):
+        q.learning_path(glossary, "a")
+    assert q.learning_path(glossary, "c") == ["c"]
+
+
 def test_shortest_path_labels_every_step(small):
     steps = q.shortest_path(small, "delta", "gamma")
     assert [(s.source, s.label, s.target) for s in steps] == [("delta", "contrasts with", "epsilon"),

@@ -73,7 +73,7 @@ def test_second_load_reads_the_cached_checkpoint_instead_of_training(trained_mae
     from sslgloss.scenarios import masked_image as mi
 
     messages: list[str] = []
-    mi._loaded.clear()  # forget the in-memory model: only the file in the cache dir is left
+    mi.load_or_train.cache_clear()  # forget the in-memory model: only the file in the cache dir is left
     again = mi.load_or_train(progress=lambda f, msg: messages.append(msg))
     assert not any("pretraining" in msg for msg in messages)
     assert again.metrics == trained_mae.metrics
@@ -82,13 +82,14 @@ def test_second_load_reads_the_cached_checkpoint_instead_of_training(trained_mae
 def test_a_corrupt_checkpoint_is_retrained_not_a_crash(trained_mae):
     from sslgloss.scenarios import masked_image as mi
     from sslgloss.scenarios import runtime
+    from sslgloss.storage import read_checkpoint
 
     path = runtime.checkpoint_path("masked-image", trained_mae.config)
     path.write_bytes(b"not a checkpoint")
-    mi._loaded.clear()
+    mi.load_or_train.cache_clear()
     again = mi.load_or_train()
     assert again.metrics["mae_reconstruction_error"] < again.metrics["mean_fill_reconstruction_error"]
-    assert runtime.load_torch(path)["metrics"] == again.metrics  # a good file replaced the bad one
+    assert read_checkpoint(path, "masked-image")["extra"]["metrics"] == again.metrics  # a good file replaced the bad one
 
 
 # ----------------------------------------------------------------------------- song styles
@@ -195,17 +196,18 @@ def test_unknown_budget_is_an_input_error(monkeypatch):
 def test_demos_command_says_clearly_when_the_app_is_missing(tmp_path):
     from click.testing import CliRunner
 
-    from sslgloss.scenarios.cli import demos, find_app
+    from sslgloss.cli import main
+    from sslgloss.demos.launcher import find_app
 
-    assert find_app().name == "app.py" and find_app().parent.name == "demos"
-    result = CliRunner().invoke(demos, ["--app", str(tmp_path / "nowhere.py")])
+    assert find_app().name == "app.py" and (find_app().parent / "views" / "masking.py").is_file()
+    result = CliRunner().invoke(main, ["demos", "--app", str(tmp_path / "nowhere.py")])
     assert result.exit_code == 1
     assert "cannot find the demo app" in result.output and "Traceback" not in result.output
 
 
 def test_demo_servers_start_with_two_malloc_arenas_unless_told_otherwise():
     # measured: with glibc's default arenas the server's memory kept growing under load
-    from sslgloss.scenarios.cli import server_env
+    from sslgloss.demos.launcher import server_env
 
-    assert server_env({"PATH": "/bin"}) == {"PATH": "/bin", "MALLOC_ARENA_MAX": "2"}
+    assert server_env({"PATH": "/bin"})["MALLOC_ARENA_MAX"] == "2"
     assert server_env({"MALLOC_ARENA_MAX": "4"})["MALLOC_ARENA_MAX"] == "4"  # an operator's choice wins

@@ -50,7 +50,7 @@ def test_page_runs_with_its_defaults(page, title):
 def test_masked_image_preset_shows_that_digit_with_those_patches_hidden():
     at = run_page("masked-image", {"image": "5", "mask": "0,1,2,3"})
     ok(at)
-    assert at.number_input(key="image").value == 5
+    assert at.number_input(key="masked-image:image").value == 5
     assert at.segmented_control(key="patch-row-0").value == [0, 1, 2, 3]
     assert all(not at.segmented_control(key=f"patch-row-{r}").value for r in (1, 2, 3))
     assert [m.label for m in at.metric] == ["MAE error on hidden pixels", "Mean-fill error"]
@@ -66,8 +66,8 @@ def test_masked_image_ticking_a_patch_updates_the_url():
 def test_song_styles_preset_selects_clip_and_colouring():
     at = run_page("song-styles", {"clip": "3", "colour": "cluster"})
     ok(at)
-    assert at.number_input(key="clip").value == 3
-    assert at.radio(key="colour").value == "cluster"
+    assert at.number_input(key="song-styles:clip").value == 3
+    assert at.radio(key="song-styles:colour").value == "cluster"
     assert any("Clip 3 is" in m.value for m in at.markdown)
     assert [m.label for m in at.metric][:2] == ["Contrastive embeddings", "Raw spectrogram"]
 
@@ -75,14 +75,14 @@ def test_song_styles_preset_selects_clip_and_colouring():
 def test_sentiment_preset_classifies_the_given_sentence():
     at = run_page("few-label-sentiment", {"input": "What a wonderful, generous host.", "labels": "128"})
     ok(at)
-    assert at.text_area(key="input").value == "What a wonderful, generous host."
-    assert at.select_slider(key="labels").value == 128
+    assert at.text_area(key="few-label-sentiment:input").value == "What a wonderful, generous host."
+    assert at.select_slider(key="few-label-sentiment:labels").value == 128
     assert sum("positive" in m.value or "negative" in m.value for m in at.markdown if m.value.startswith("###")) == 2
 
 
 def test_sentiment_typing_a_sentence_updates_the_url():
     at = run_page("few-label-sentiment")
-    at.text_area(key="input").input("The queue was endless and the staff were rude.").run()
+    at.text_area(key="few-label-sentiment:input").input("The queue was endless and the staff were rude.").run()
     ok(at)
     assert at.query_params["input"] == "The queue was endless and the staff were rude."
 
@@ -124,3 +124,35 @@ def test_home_page_lists_every_demo_whose_page_exists():
     text = " ".join(m.value for m in at.markdown)
     for about in ("masked autoencoder", "contrastive learning", "bag of words"):
         assert about in text
+
+
+def test_masked_image_teaches_where_self_supervised_features_help(trained_mae):
+    at = run_page("masked-image")
+    ok(at)
+    probe = trained_mae.metrics["probe"]
+    lesson = next(m.value for m in at.markdown if "labels" in m.value and "raw pixels" in m.value)
+    # worded from this model's own figures (which side wins depends on the training budget)
+    assert f"{probe[-1]['raw_pixels_accuracy']:.0%}" in lesson and f"{probe[-1]['labels']:,} labels" in lesson
+    chart = at.get("vega_lite_chart")[-1].proto.spec
+    assert '"line"' in chart and '"labels"' in chart  # accuracy over label counts, both feature kinds
+
+
+def test_sentiment_lists_its_labelled_sentences_only_when_opened():
+    at = run_page("few-label-sentiment", {"labels": "8"})
+    ok(at)
+    assert not any(m.value.startswith("- ") for m in at.markdown)
+    at.session_state["few-label-sentiment:examples"] = True
+    at.run()
+    ok(at)
+    listed = next(m.value for m in at.markdown if m.value.startswith("- "))
+    assert listed.count("\n- ") == 7  # the 8 sentences both classifiers learned from
+
+
+def test_song_styles_plays_one_clip_of_each_style_only_when_opened():
+    at = run_page("song-styles")
+    ok(at)
+    before = len(at.get("audio"))
+    at.session_state["song-styles:styles"] = True
+    at.run()
+    ok(at)
+    assert len(at.get("audio")) > before

@@ -20,46 +20,11 @@ torch = pytest.importorskip("torch")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from sslgloss.ml import next_word  # noqa: E402
+
 DEMOS = Path(__file__).resolve().parents[2] / "demos"
 PAGES = DEMOS / "views"
 TIMEOUT = 60  # the first run of a page loads its model
-
-
-@pytest.fixture(scope="module")
-def text_models():
-    """The text models every page uses; module-scoped so the n-gram stand-in never reaches other tests."""
-    from sslgloss.errors import CheckpointError
-    from sslgloss.ml import infer
-    from sslgloss.ml.checkpoint import Checkpoint
-    from sslgloss.ml.corpus import glossary_lines
-    from sslgloss.ml.data import encode_lines, pack
-    from sslgloss.ml.ngram import KneserNeyTrigram
-    from sslgloss.ml.tokenizer import SEP, train_tokenizer
-    from sslgloss.ml.train import preset, train, with_overrides
-
-    lines = glossary_lines()
-    trained_here = False
-    try:
-        infer.get_model("masked")
-        infer.get_model("next-word")
-    except CheckpointError:  # a checkout without weights: tiny models, enough to drive the pages
-        trained_here = True
-        tokenizer = train_tokenizer(lines, vocab_size=2000, min_frequency=1)
-        stream = pack(tokenizer, lines)
-        counts = torch.bincount(stream, minlength=tokenizer.get_vocab_size())
-        for kind in ("masked", "next-word"):
-            chosen = preset("tiny", kind, tokenizer.get_vocab_size())
-            result = train(kind, stream, tokenizer, chosen.model, with_overrides(chosen.train, steps=40),
-                           progress=False)
-            infer.use_checkpoint(kind, Checkpoint(kind, result.model, tokenizer, extra={"unigram_counts": counts}))
-    tokenizer = infer.get_model("next-word").tokenizer
-    ngram = KneserNeyTrigram.fit(encode_lines(tokenizer, lines), tokenizer.get_vocab_size(), tokenizer.token_to_id(SEP))
-    patch = pytest.MonkeyPatch()
-    patch.setattr(infer, "get_ngram", lambda: ngram)
-    yield infer
-    patch.undo()
-    if trained_here:
-        infer.reset()
 
 
 def run_page(name: str, params: dict[str, str] | None = None) -> AppTest:
@@ -90,6 +55,12 @@ BAD_TEXT = [
 # ---------------------------------------------------------------------- masking
 
 
+def open_tab(at: AppTest, label: str, page: str = "masking") -> AppTest:
+    """Switch the page's tabs to ``label`` and rerun, as a learner's click does (AppTest cannot click a tab)."""
+    at.session_state[f"{page}:tab"] = label
+    return at.run()
+
+
 def test_masking_default_shows_predictions_next_to_the_baseline(text_models):
     at = run_page("masking")
     assert not at.exception
@@ -98,8 +69,28 @@ def test_masking_default_shows_predictions_next_to_the_baseline(text_models):
     assert len(model) == 5 and len(baseline) == 5  # k defaults to 5
     assert model["probability"].between(0, 1).all()
     assert model["word"].str.len().gt(0).all()
-    assert at.get("vega_lite_chart"), "the attention heatmap is drawn"
     assert any("best guess" in m.value for m in at.markdown)
+
+
+def test_masking_hidden_tabs_compute_only_when_opened(text_models):
+    at = run_page("masking")
+    assert not at.get("vega_lite_chart"), "the attention heatmap is computed only when its tab is opened"
+    assert not any(t.key == "masking:sentence" for t in at.text_area)
+    open_tab(at, "Attention")
+    assert not at.exception and not errors(at)
+    assert at.get("vega_lite_chart"), "the attention heatmap is drawn once its tab is open"
+    open_tab(at, "Mask at random")
+    assert any("hidden word" in f.columns for f in frames(at))
+    open_tab(at, "Fill in the blank")
+    assert any("best guess" in m.value for m in at.markdown)
+    # (a click on a tab also writes ?tab= to the URL: AppTest cannot click a tab, the browser test checks it)
+
+
+def test_masking_a_link_opens_its_tab(text_models):
+    at = run_page("masking", {"tab": "Attention", "layer": "1", "head": "2"})
+    assert not at.exception and not errors(at)
+    assert at.get("vega_lite_chart")
+    assert at.select_slider(key="masking:layer").value == 1
 
 
 def test_masking_presets_from_the_url(text_models):
@@ -111,7 +102,24 @@ def test_masking_presets_from_the_url(text_models):
     assert len(tables) == 4  # two blanks, each: model and baseline
     assert all(len(t) == 3 for t in tables)
     assert any("Blank 2 of 2" in m.value for m in at.markdown)
+    open_tab(at, "Mask at random")
     assert at.number_input(key="masking:seed").value == 7
+
+
+def test_masking_a_value_changed_in_a_tab_survives_closing_it(text_models):
+    at = open_tab(run_page("masking"), "Mask at random")
+    at.number_input(key="masking:seed").set_value(11).run()
+    assert at.query_params["seed"] in ("11", ["11"])
+    open_tab(at, "Fill in the blank")
+    open_tab(at, "Mask at random")
+    assert at.number_input(key="masking:seed").value == 11
+
+
+@pytest.mark.parametrize("spelling", ["[MASK]", "[mask]", "<mask>", "[ MASK ]"])
+def test_masking_accepts_every_spelling_of_the_blank(text_models, spelling):
+    at = run_page("masking", {"input": f"The cat sat on the {spelling}."})
+    assert not at.exception and not errors(at)
+    assert len(frames(at)[0]) == 5
 
 
 @pytest.mark.parametrize("what,text", BAD_TEXT + [("no [MASK]", "The cat sat on the mat."),
@@ -148,8 +156,8 @@ def test_masking_clicking_a_word_hides_it(text_models):
 
 def test_masking_at_random_is_reproducible_from_the_seed(text_models):
     sentence = "the quick brown fox jumps over the lazy dog while the cat sleeps on the warm mat"
-    first = run_page("masking", {"sentence": sentence, "seed": "3", "rate": "0.25"})
-    again = run_page("masking", {"sentence": sentence, "seed": "3", "rate": "0.25"})
+    link = {"sentence": sentence, "seed": "3", "rate": "0.25", "tab": "Mask at random"}
+    first, again = run_page("masking", link), run_page("masking", link)
     table = next(f for f in frames(first) if "hidden word" in f.columns)
     assert len(table) == round(0.25 * len(sentence.split()))
     hidden_again = next(f for f in frames(again) if "hidden word" in f.columns)["hidden word"]
@@ -157,7 +165,14 @@ def test_masking_at_random_is_reproducible_from_the_seed(text_models):
 
 
 def test_masking_watch_it_learn_trains_and_shows_the_probe(text_models):
-    at = run_page("masking")
+    from sslgloss.ml import live
+
+    at = run_page("masking", {"tab": "Watch it learn"})
+    assert at.radio(key="masking:live_source").value == "toy"  # the toy world is learnt in seconds
+    assert at.text_input(key="masking:live_probe_toy").value == live.TOY_PROBES[0]
+    assert at.select_slider(key="masking:live_steps").value == 200
+    assert any("Most bees make honey." in t.value for t in at.text)  # the toy world's text, in an expander
+    assert any("nobody gave it a single label" in c.value for c in at.caption)  # what the learner is seeing
     at.select_slider(key="masking:live_steps").set_value(50).run()
     at.button(key="masking:live_start").click().run()
     assert not at.exception and not errors(at)
@@ -165,6 +180,15 @@ def test_masking_watch_it_learn_trains_and_shows_the_probe(text_models):
     assert list(probe.columns) == ["step", "guess 1", "guess 2", "guess 3"]
     assert probe["step"].iloc[-1] == 50
     assert any("Done: 50 steps" in (p.proto.text or "") for p in at.get("progress"))
+
+
+def test_masking_watch_it_learn_offers_the_glossary_and_own_text(text_models):
+    at = run_page("masking", {"tab": "Watch it learn"})
+    at.radio(key="masking:live_source").set_value("own").run()
+    assert not at.exception
+    assert any(t.key == "masking:live_text" for t in at.text_area)
+    at.radio(key="masking:live_source").set_value("glossary").run()
+    assert at.text_input(key="masking:live_probe_glossary").value == "Self-supervised learning needs no [MASK] data."
 
 
 # ---------------------------------------------------------------------- next word
@@ -190,11 +214,23 @@ def test_next_word_settings_come_from_the_url(text_models):
     assert at.text_area(key="next-word:input").value == "The cat sat on the"
 
 
+def test_next_word_top_k_and_top_p_shape_the_chances_as_the_sampler_does(text_models):
+    from sslgloss.ml.sampling import sampling_distribution
+
+    at = run_page("next-word", {"input": "The cat sat on the", "k": "10", "top_k": "3", "temperature": "0.7"})
+    model = frames(at)[0]
+    assert (model["if sampled"] > 0).sum() == 3 and model["if sampled"].sum() == pytest.approx(1.0)
+    expected = sampling_distribution(model["probability"].tolist(), 0.7, 3, 1.0, probs=True).tolist()
+    assert model["if sampled"].tolist()[:3] == pytest.approx(expected[:3], rel=0.05)
+    at = run_page("next-word", {"input": "The cat sat on the", "top_k": "0", "top_p": "0.05"})
+    assert (frames(at)[0]["if sampled"] > 0).sum() >= 1
+
+
 def test_next_word_step_through_and_generate(text_models):
     at = run_page("next-word", {"input": "The cat sat on the"})
     first_choice = frames(at)[0]["word"].iloc[0]
     next(p for p in at.get("button_group") if p.key == "next-word:choice").set_value(0).run()
-    assert at.text_area(key="next-word:input").value == text_models.append_word("The cat sat on the", first_choice)
+    assert at.text_area(key="next-word:input").value == next_word.append_word("The cat sat on the", first_choice)
     at.button(key="next-word:undo").click().run()
     assert at.text_area(key="next-word:input").value == "The cat sat on the"
     at.button(key="next-word:sample").click().run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from sslgloss.ml import infer
+from sslgloss.ml import registry
 from sslgloss.ml.checkpoint import SHIPPED_DIR
 from sslgloss.ml.tokenizer import train_tokenizer
 
@@ -42,7 +42,7 @@ def shipped(tmp_path_factory):
         pytest.fail(f"no shipped weights in {SHIPPED_DIR}; run `sslgloss train --preset release` and copy them there")
     mp = pytest.MonkeyPatch()
     mp.setenv("SSLGLOSS_CACHE", str(tmp_path_factory.mktemp("empty-cache")))
-    infer.reset()
-    yield infer
-    infer.reset()
+    registry.reset()
+    yield registry
+    registry.reset()
     mp.undo()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -80,15 +79,15 @@ def test_train_rejects_unknown_kinds_and_presets(run):
 
 
 def test_missing_weights_are_a_clean_error(tmp_path, monkeypatch):
-    from sslgloss.ml import checkpoint, infer
+    from sslgloss.ml import checkpoint, registry
 
     monkeypatch.setenv("SSLGLOSS_CACHE", str(tmp_path))
     monkeypatch.setattr(checkpoint, "SHIPPED_DIR", tmp_path / "none")
-    infer.reset()
+    registry.reset()
     try:
         result = CliRunner().invoke(fill_mask_command, ["The [MASK]."])
     finally:
-        infer.reset()
+        registry.reset()
     assert result.exit_code == 1 and "sslgloss train masked" in result.output and "Traceback" not in result.output
 
 
@@ -109,22 +108,21 @@ def test_train_tiny_preset_end_to_end(tmp_path, monkeypatch):
     assert (tmp_path / "models" / "masked.pt").exists()
 
 
-def test_train_all_release_follows_the_release_recipe(tmp_path, monkeypatch):
+def test_train_all_release_follows_the_release_recipe(tmp_path, toy_tokenizer):
     """`make train` must give the shipped pair's recipe: next-word first, then masked starting from it."""
-    from sslgloss.ml import pipeline
+    from sslgloss.ml.checkpoint import load_checkpoint
+    from sslgloss.ml.corpus import Corpus
+    from sslgloss.ml.data import pack
+    from sslgloss.ml.pipeline import Prepared, train_models
 
-    calls = []
-
-    def fake_train_and_save(kind, preset_name, prepared, **kw):
-        calls.append((kind, preset_name, kw.get("init_from"), kw.get("init_label")))
-        return tmp_path / f"{kind}.pt"
-
-    corpus = SimpleNamespace(train=[], heldout=[], sources={})
-    monkeypatch.setattr(pipeline, "prepare", lambda: SimpleNamespace(corpus=corpus, stream=[]))
-    monkeypatch.setattr(pipeline, "train_and_save", fake_train_and_save)
-    result = CliRunner().invoke(train_command, ["all", "--preset", "release"])
-    assert result.exit_code == 0, result.output
-    assert calls == [("next-word", "release", None, None), ("masked", "release", tmp_path / "next-word.pt", "next-word")]
-    calls.clear()
-    assert CliRunner().invoke(train_command, ["all", "--preset", "tiny"]).exit_code == 0
-    assert [c[0] for c in calls] == ["masked", "next-word"] and all(c[2] is None for c in calls)
+    lines = toy_tokenizer.toy_lines
+    prepared = Prepared(Corpus(lines, lines[:10]), toy_tokenizer, pack(toy_tokenizer, lines))
+    paths = train_models("all", "release", minutes=0.005, out_dir=tmp_path / "release", prepared=prepared,
+                         progress=False)
+    assert list(paths) == ["next-word", "masked"]
+    masked = load_checkpoint(paths["masked"], "masked")
+    assert masked.meta["init_from"]["path"] == str(paths["next-word"])
+    assert "--init-from next-word" in masked.meta["command"]
+    both = train_models("all", "tiny", minutes=0.005, out_dir=tmp_path / "tiny", prepared=prepared, progress=False)
+    assert list(both) == ["masked", "next-word"]
+    assert "init_from" not in load_checkpoint(both["masked"], "masked").meta

@@ -46,3 +46,19 @@ def test_save_and_load_round_trip(tmp_path):
     kn.save(tmp_path / "kn.npz")
     again = KneserNeyTrigram.load(tmp_path / "kn.npz")
     assert np.allclose(again.distribution([5, 6]), kn.distribution([5, 6]))
+
+
+def test_load_or_build_ngram_builds_once_then_reads_the_cache(toy_tokenizer, tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from sslgloss.ml.ngram import load_or_build_ngram
+
+    monkeypatch.setenv("SSLGLOSS_CACHE", str(tmp_path))
+    corpus = SimpleNamespace(train=toy_tokenizer.toy_lines, fingerprint="toy")
+    built = load_or_build_ngram(toy_tokenizer, corpus)
+    saved = list((tmp_path / "models").glob("kn3-*.npz"))
+    assert len(saved) == 1 and not list((tmp_path / "models").glob("*.tmp*"))
+    loaded = load_or_build_ngram(toy_tokenizer, corpus)
+    assert np.array_equal(loaded.distribution([5, 6]), built.distribution([5, 6]))
+    saved[0].write_bytes(b"not a zip")  # a corrupt cache file is rebuilt
+    assert np.array_equal(load_or_build_ngram(toy_tokenizer, corpus).distribution([]), built.distribution([]))

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from sslgloss.errors import CheckpointError
-from sslgloss.ml import infer
+from sslgloss.ml import fill_mask, next_word, registry
 from sslgloss.ml.checkpoint import SHIPPED_DIR
 
 from .conftest import REPO
@@ -36,15 +36,15 @@ def cache(tmp_path, monkeypatch):
     """A fresh SSLGLOSS_CACHE; the inference module forgets its models before and after."""
     root = tmp_path / "cache"
     monkeypatch.setenv("SSLGLOSS_CACHE", str(root))
-    infer.reset()
+    registry.reset()
     yield root
-    infer.reset()
+    registry.reset()
 
 
 def test_missing_checkpoint_falls_back_to_the_shipped_weights(cache):
     assert not (cache / "models").exists()
-    assert infer.fill_mask("The cat sat on the [MASK].", k=3)[0]
-    assert infer.get_model("masked").checkpoint.path.parent == SHIPPED_DIR
+    assert fill_mask.fill_mask("The cat sat on the [MASK].", k=3)[0]
+    assert registry.get_model("masked").checkpoint.path.parent == SHIPPED_DIR
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other-kind"])
@@ -55,7 +55,7 @@ def test_a_broken_checkpoint_in_the_cache_is_reported_with_its_path_and_the_fix(
     target.write_bytes({"garbage": b"\x00not a checkpoint" * 100, "truncated": shipped[: len(shipped) // 2],
                         "empty": b"", "other-kind": (SHIPPED_DIR / "next-word.pt").read_bytes()}[damage])
     with pytest.raises(CheckpointError) as err:
-        infer.fill_mask("The cat sat on the [MASK].")
+        fill_mask.fill_mask("The cat sat on the [MASK].")
     message = str(err.value)
     assert str(target) in message and "sslgloss train masked" in message, message
     assert "Traceback" not in message and len(message) < 600
@@ -160,25 +160,26 @@ def test_search_works_when_the_cache_folder_is_read_only(tmp_path, caplog):
 
 def test_models_load_when_the_cache_folder_cannot_be_written(tmp_path, monkeypatch):
     monkeypatch.setenv("SSLGLOSS_CACHE", str(unwritable_cache(tmp_path)))
-    infer.reset()
+    registry.reset()
     try:
-        assert infer.fill_mask("The cat sat on the [MASK].", k=2)[0]
-        assert infer.next_word_distribution("The cat sat on the", k=2)
+        assert fill_mask.fill_mask("The cat sat on the [MASK].", k=2)[0]
+        assert next_word.next_word_distribution("The cat sat on the", k=2)
     finally:
-        infer.reset()
+        registry.reset()
 
 
 def test_a_corrupt_scenario_checkpoint_names_the_file_to_delete(tmp_path, monkeypatch):
     """What the scenario demos read their trained models with (masked image, song styles)."""
     from sslgloss.scenarios import masked_image as mi
     from sslgloss.scenarios import runtime
+    from sslgloss.storage import read_checkpoint
 
     monkeypatch.setenv("SSLGLOSS_CACHE", str(tmp_path / "cache"))
     path = runtime.checkpoint_path("masked-image", mi.MaskedImageConfig.for_budget("tiny"))
     path.parent.mkdir(parents=True)
     path.write_bytes(b"\x80\x04 truncated pickle")
     with pytest.raises(CheckpointError) as err:
-        runtime.load_torch(path)
+        read_checkpoint(path, "masked-image", fix=runtime.RETRAIN)
     assert str(path) in str(err.value) and "delete it" in str(err.value)
 
 
@@ -193,13 +194,14 @@ def test_a_scenario_checkpoint_cannot_run_code_when_loaded(tmp_path, monkeypatch
     import torch
 
     from sslgloss.scenarios import runtime
+    from sslgloss.storage import read_checkpoint
 
     mark = tmp_path / "code-ran"
     monkeypatch.setenv("SSLGLOSS_TEST_MARK", str(mark))
     path = tmp_path / "swapped.pt"
-    torch.save({"state_dict": {}, "metrics": _RunsCode()}, path)
+    torch.save({"format": 1, "kind": "masked-image", "state_dict": {}, "extra": _RunsCode()}, path)
     with pytest.raises(CheckpointError):
-        runtime.load_torch(path)
+        read_checkpoint(path, "masked-image", fix=runtime.RETRAIN)
     assert not mark.exists()
 
 

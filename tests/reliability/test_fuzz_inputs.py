@@ -84,65 +84,73 @@ def check_predictions(preds, k: int) -> None:
 # ----------------------------------------------------------------------------- models
 
 @pytest.fixture(scope="module")
-def infer():
-    """The inference module with both models loaded once (whatever checkpoint the user's cache serves)."""
+def models():
+    """Both text models loaded once (whatever checkpoint the user's cache serves)."""
     import torch
 
-    from sslgloss.ml import infer as module
+    from sslgloss.ml import registry
 
     torch.set_num_threads(1)
     try:
-        module.get_model("masked")
-        module.get_model("next-word")
+        registry.get_model("masked")
+        registry.get_model("next-word")
     except ModelError as err:
         pytest.skip(f"no model to fuzz: {err}")
-    return module
 
 
-def fuzz_models(infer, text: str) -> None:
-    result, error = call(infer.fill_mask, text, k=3)
+def public_function(name: str):
+    from sslgloss.ml import attention, fill_mask, generate, next_word
+
+    return {"fill_mask": fill_mask.fill_mask, "next_word_distribution": next_word.next_word_distribution,
+            "generate": generate.generate, "attention": attention.attention}[name]
+
+
+def fuzz_models(text: str) -> None:
+    from sslgloss.ml import attention, fill_mask, generate, next_word
+
+    result, error = call(fill_mask.fill_mask, text, k=3)
     if result is not None:
-        assert 1 <= len(result) <= infer.MAX_MASKS
+        assert 1 <= len(result) <= fill_mask.MAX_MASKS
         for preds in result:
             check_predictions(preds, 3)
     else:
         assert isinstance(error, InputError)  # no usable [MASK]
-    result, _ = call(infer.unigram_fill_mask, text, k=3)
-    result, _ = call(infer.next_word_distribution, text, k=5)
+    result, _ = call(fill_mask.unigram_fill_mask, text, k=3)
+    result, _ = call(next_word.next_word_distribution, text, k=5)
     if result is not None:
         check_predictions(result, 5)
-    result, _ = call(infer.generate, text, tokens=4, seed=1)
+    result, _ = call(generate.generate, text, tokens=4, seed=1)
     if result is not None:
         assert isinstance(result.text, str) and len(result.tokens) <= 4
-    result, error = call(infer.attention, text, max_tokens=16)
+    result, error = call(attention.attention, text, max_tokens=16)
     if result is not None:
         assert result.weights.shape[-1] == len(result.tokens) <= 16
 
 
 @FAST
 @given(text=user_text())
-def test_models_answer_or_refuse_any_text(infer, text):
-    fuzz_models(infer, text)
+def test_models_answer_or_refuse_any_text(models, text):
+    fuzz_models(text)
 
 
 @pytest.mark.slow
 @SLOW
 @given(text=user_text())
-def test_models_answer_or_refuse_any_text_long_run(infer, text):
-    fuzz_models(infer, text)
+def test_models_answer_or_refuse_any_text_long_run(models, text):
+    fuzz_models(text)
 
 
 @pytest.mark.parametrize("fn", ["fill_mask", "next_word_distribution", "generate", "attention"])
-def test_a_megabyte_of_one_character_is_bounded(infer, fn):
+def test_a_megabyte_of_one_character_is_bounded(models, fn):
     text = "é" * (MB - 6) + "[MASK]"
-    call(getattr(infer, fn), text)
+    call(public_function(fn), text)
 
 
 @FAST
 @given(k=st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=True), st.none(), st.booleans(), st.text(max_size=3)))
-def test_any_k_is_answered_or_refused_clearly(infer, k):
-    call(infer.fill_mask, "The cat sat on the [MASK].", k=k)
-    call(infer.next_word_distribution, "The cat sat on the", k=k)
+def test_any_k_is_answered_or_refused_clearly(models, k):
+    call(public_function("fill_mask"), "The cat sat on the [MASK].", k=k)
+    call(public_function("next_word_distribution"), "The cat sat on the", k=k)
 
 
 @FAST
@@ -150,10 +158,10 @@ def test_any_k_is_answered_or_refused_clearly(infer, k):
        temperature=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=3)),
        top_k=st.one_of(st.none(), st.integers(-5, 10**6)),
        top_p=st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)))
-def test_any_sampling_setting_is_answered_or_refused_clearly(infer, tokens, temperature, top_k, top_p):
+def test_any_sampling_setting_is_answered_or_refused_clearly(models, tokens, temperature, top_k, top_p):
     if isinstance(tokens, int) and tokens > 20:
         tokens = 20 + tokens % 200  # still exercises the cap (200) without generating 10^6 tokens
-    call(infer.generate, "The cat", tokens=tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=0)
+    call(public_function("generate"), "The cat", tokens=tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=0)
 
 
 # ----------------------------------------------------------------------------- search
@@ -237,8 +245,8 @@ SURROGATE_TEXT = "caf\udce9 [MASK] \ud800"
 
 
 @pytest.mark.parametrize("fn", ["fill_mask", "next_word_distribution", "generate", "attention"])
-def test_lone_surrogates_give_an_answer_or_input_error(infer, fn):
-    call(getattr(infer, fn), SURROGATE_TEXT)
+def test_lone_surrogates_give_an_answer_or_input_error(models, fn):
+    call(public_function(fn), SURROGATE_TEXT)
 
 
 @pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])

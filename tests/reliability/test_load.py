@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from benchmarks.load import (SCENARIOS, DemoServer, asyncio_run_drive, demo_url, run_protocol, summary, wait_answer,
+from benchmarks.load import (SCENARIOS, asyncio_run_drive, demo_url, run_protocol, summary, wait_answer,
                              warm_up)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -16,9 +16,9 @@ import urllib.request
 
 import pytest
 
-from benchmarks.load import BY_ID, DemoServer, demo_url, free_port, run_protocol, wait_answer, wait_http
+from benchmarks.load import BY_ID, demo_url, run_protocol, wait_answer
 
-from .conftest import NGINX, REPO
+from .conftest import NGINX, REPO, DemoServer, free_port, wait_http
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 TEMPLATE = REPO / "docs" / "deploy" / "nginx.conf"

@@ -13,8 +13,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from benchmarks.load import BY_ID, PROTOCOL_WIDGET, DemoServer, in_worker_thread, run_protocol
+from benchmarks.load import BY_ID, PROTOCOL_WIDGET, in_worker_thread, run_protocol
 from benchmarks.protocol_client import Session
+
+from .conftest import DemoServer
 
 
 def _run(coroutine):
@@ -46,11 +48,22 @@ def test_a_session_reads_the_answer_and_changes_the_input_like_a_browser(server)
                            (PROTOCOL_WIDGET[scenario.change], "A dog is a kind of [MASK].", 300, scenario.change_label))
     assert first.status == "ok" and not first.errors
     assert "The cat sat on the" in scenario.protocol_answer(first)
-    # the page has two text inputs (the second in the "watch it learn" tab): labels tell them apart
-    main, probe = first.widget("text_input", scenario.change_label), first.widget("text_input", "Probe sentence (one [MASK])")
-    assert main.widget_id != probe.widget_id and first.widget("text_input") is main
+    assert first.widget("text_input") is first.widget("text_input", scenario.change_label)
     assert "A dog is a kind of" in scenario.protocol_answer(second)  # the model answered the new text
     assert second.status == "ok" and not second.errors
+
+
+def test_a_hidden_tab_computes_nothing_until_a_link_opens_it(server):
+    scenario = BY_ID["masking"]
+    first, _ = _visit(server.url, "masking", scenario.params)
+    with pytest.raises(LookupError):  # "watch it learn" is not open: its inputs are not even drawn
+        first.widget("text_input", "Probe sentence (one [MASK])")
+    learn, _ = _visit(server.url, "masking", {**scenario.params, "tab": "Watch it learn"})
+    assert not learn.errors
+    # two text inputs now (the page's and the probe's): labels tell them apart
+    main, probe = learn.widget("text_input", scenario.change_label), learn.widget("text_input", "Probe sentence (one [MASK])")
+    assert main.widget_id != probe.widget_id
+    assert not scenario.protocol_answer(learn)  # the fill-in tab is the one not computed now
 
 
 def test_an_error_the_page_shows_is_seen(server):

@@ -11,24 +11,36 @@ from sslgloss.schema import Term
 from sslgloss.search import get_engine
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package", autouse=True)
+def search_cache(request, tmp_path_factory):
+    """Search tests never write into ~/.cache: their cache (the passage embeddings) lives in pytest's
+    own folder (.pytest_cache/d/sslgloss-search), so the glossary is encoded once per checkout, not at
+    every run; a fresh temporary folder if pytest's cache is switched off (-p no:cacheprovider)."""
+    cache = getattr(request.config, "cache", None)
+    root = cache.mkdir("sslgloss-search") if cache is not None else tmp_path_factory.mktemp("sslgloss-search")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("SSLGLOSS_CACHE", str(root))
+    yield root
+    patch.undo()
+
+
+@pytest.fixture(scope="package")
 def glossary():
     from sslgloss import load_glossary
 
     return load_glossary()
 
 
-@pytest.fixture(scope="session")
-def engine(glossary):
-    """The real MiniLM engine, shared with the CLI commands run in-process. It uses the normal
-    on-disk cache, so the glossary is encoded once per machine (1-2 minutes on 2 cores),
-    not once per test run."""
+@pytest.fixture(scope="package")
+def engine(glossary, search_cache):
+    """The real engine with the encoder search ships with (adapted to the glossary), shared with the CLI
+    commands run in-process."""
     eng = get_engine(glossary)
     eng.passage_embeddings()  # now, before any test points SSLGLOSS_CACHE elsewhere
     return eng
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def eval_report(engine):
     """`evaluate()` over the question set, computed once (encoding ~150 questions)."""
     from sslgloss.search import evaluate

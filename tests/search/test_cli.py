@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from sslgloss.search.cli import COMMANDS, search, search_eval
+from sslgloss.search.cli import COMMANDS, search, search_eval, search_train
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def run(engine):  # the engine fixture has warmed the model and the disk cache
 
 
 def test_commands_are_exported_for_the_main_cli():
-    assert {c.name for c in COMMANDS} == {"search", "search-eval"}
+    assert {c.name for c in COMMANDS} == {"search", "search-eval", "search-train"}
 
 
 def test_search_prints_ranked_terms_with_passages(run):
@@ -87,14 +87,51 @@ def test_search_eval_prints_the_table(run, eval_report, monkeypatch):
     import sslgloss.search.evaluation as evaluation
 
     # the figures are checked in test_questions; here, what the command prints
-    monkeypatch.setattr(evaluation, "evaluate", lambda engine=None, **_: eval_report)
-    result = run(search_eval)
+    monkeypatch.setattr(evaluation, "evaluate", lambda engine=None, **_: dict(eval_report))
+    result = run(search_eval, "--set", "project")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert "questions over" in lines[0]
-    assert lines[1].split() == ["questions", "mode", "recall@1", "recall@5", "MRR"]
-    assert lines[2].split()[:3] == ["all", f"({lines[0].split()[0]})", "semantic"]
-    assert [line.split()[0] for line in lines[3:5]] == ["keyword", "hybrid"]
-    assert any(line.startswith("everyday (") for line in lines) and any(line.startswith("short (") for line in lines)
-    data = json.loads(run(search_eval, "--json").stdout)
-    assert set(data) >= {"questions", "modes", "styles", "per_question"}
+    assert "questions over" in lines[0] and "project set" in lines[0]
+    assert lines[1].split() == ["encoder", "questions", "mode", "recall@1", "recall@5", "MRR"]
+    assert lines[2].split()[:4] == ["adapted", "all", f"({lines[0].split()[0]})", "semantic"]
+    assert [line.split()[1] for line in lines[3:5]] == ["keyword", "hybrid"]
+    assert any(line.startswith("adapted  everyday (") for line in lines)
+    # the base encoder's table follows; keyword search does not use an encoder, so it is not repeated
+    base = [line for line in lines if line.startswith("base")]
+    assert base and not any("keyword" in line for line in base)
+    data = json.loads(run(search_eval, "--set", "project", "--json").stdout)
+    assert set(data) >= {"questions", "modes", "styles", "per_question", "encoders"}
+    assert set(data["encoders"]) == {"adapted", "base"}
+
+
+def test_search_eval_reads_the_learner_set_by_part(run, monkeypatch):
+    import sslgloss.search.evaluation as evaluation
+
+    seen = {}
+
+    def fake(engine=None, questions=None):
+        seen["styles"] = {q.style for q in questions}
+        return {"questions": len(questions), "skipped": 0, "terms": 68, "per_question": [], "styles": {},
+                "modes": {m: {"recall@1": 0.5, "recall@5": 0.9, "mrr": 0.6} for m in ("semantic", "keyword", "hybrid")}}
+
+    monkeypatch.setattr(evaluation, "evaluate", fake)
+    result = run(search_eval, "--part", "dev", "--encoder", "base")
+    assert result.exit_code == 0 and seen["styles"] == {"dev"}
+    assert "(learner set, dev part)" in result.stdout.splitlines()[0]
+    assert [line.split()[0] for line in result.stdout.splitlines()[2:]] == ["base"] * 3
+    run(search_eval, "--encoder", "base")
+    assert seen["styles"] == {"test"}  # the default: the held-out part
+
+
+def test_search_train_reports_cached_weights(run, monkeypatch):
+    from sslgloss.search import adapt
+
+    class Enc:
+        key = "all-MiniLM-L6-v2-0.1.0-adaptedabc"
+
+    monkeypatch.setattr(adapt, "build_adapted",
+                        lambda glossary, force=False, progress=None: (Enc(), {"trained": False, "path": "/x.safetensors"}))
+    result = run(search_train)
+    assert result.exit_code == 0 and "already adapted to this glossary" in result.stdout
+    data = json.loads(run(search_train, "--json").stdout)
+    assert data["encoder"] == Enc.key and data["trained"] is False

@@ -56,3 +56,30 @@ def test_meaning_beats_keywords(eval_report):
 def test_the_report_lists_each_question(eval_report):
     row = eval_report["per_question"][0]
     assert set(row) == {"q", "style", "expected", "ranks"} and set(row["ranks"]) == {"semantic", "keyword", "hybrid"}
+
+
+def test_the_learner_set_has_a_dev_and_a_test_part_over_glossary_terms(glossary):
+    from sslgloss.search.evaluation import load_learner_questions
+
+    dev, test = load_learner_questions("dev"), load_learner_questions("test")
+    assert len(dev) >= 40 and len(test) >= 40
+    assert {q.style for q in dev} == {"dev"} and {q.style for q in test} == {"test"}
+    assert not {q.text for q in dev} & {q.text for q in test}
+    assert len(load_learner_questions("all")) == len(dev) + len(test)
+    unknown = {t for q in dev + test for t in q.expected} - set(glossary.terms)
+    assert not unknown, f"search.yaml expects terms the glossary lacks: {sorted(unknown)}"
+
+
+def test_a_bad_part_or_file_is_a_clean_error(tmp_path):
+    import pytest
+
+    from sslgloss.errors import InputError
+    from sslgloss.search.evaluation import load_learner_questions
+
+    with pytest.raises(InputError, match="choose dev, test or all"):
+        load_learner_questions("train")
+    with pytest.raises(InputError, match="missing"):
+        load_learner_questions("dev", tmp_path / "nope.yaml")
+    (tmp_path / "bad.yaml").write_text("dev: [{question: x}]\n")
+    with pytest.raises(InputError, match="expected lists `dev` and `test`"):
+        load_learner_questions("dev", tmp_path / "bad.yaml")

@@ -159,3 +159,23 @@ def test_a_killed_builds_staging_folder_is_a_leftover_but_a_running_builds_is_no
     dead.mkdir()
     running.mkdir()
     assert StagedSiteDir.leftovers(str(tmp_path / "site")) == [dead]
+
+
+def test_a_template_in_the_themes_custom_dir_replaces_the_packaged_one(tmp_path):
+    import yaml
+
+    project = write_project(tmp_path, term_dirs=[str(GRAPH_SMALL)])
+    config = yaml.safe_load(project.read_text(encoding="utf-8"))
+    config["theme"]["custom_dir"] = "overrides"
+    project.write_text(yaml.safe_dump(config), encoding="utf-8")
+    override = tmp_path / "overrides" / "sslgloss" / "term-references.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('<ul class="my-refs">{% for ref in references %}<li>{{ ref.title }} {{ "<b>" }}</li>'
+                        "{% endfor %}</ul>\n", encoding="utf-8")
+    site = tmp_path / "site"
+    build(project, site)
+    gamma = (site / "terms" / "gamma" / "index.html").read_text(encoding="utf-8")
+    assert '<ul class="my-refs"><li>A book &lt;b&gt;</li></ul>' in gamma  # the override, escaping as ever
+    assert 'class="sslgloss-refs' not in gamma
+    assert '<ol class="sslgloss-path">' in gamma  # the templates it does not override are the packaged ones
+    assert not (site / "sslgloss").exists()  # templates are not published as files

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from sslgloss import graph, load_glossary
-from sslgloss.site.builder import GlossarySite, LearningPaths, Neighbours, SiteOptions, doc_title
+from sslgloss.site.builder import GlossarySite, SiteOptions, doc_title
 from sslgloss.site.pages import letter_of
 
 from site_helpers import FIXTURES, GRAPH_SMALL
@@ -100,14 +100,6 @@ def test_backlinks_show_the_sentence(site):
     assert "mentioned-in" in [t["id"] for t in site.toc_tokens("terms/delta.md")]
     delta = filled(site, "delta")
     assert "<mark>the delta</mark>" in delta and 'href="../../"' in delta
-
-
-def test_learning_paths_and_neighbours_match_the_core_queries(site):
-    for glossary in (site.glossary, load_glossary()):
-        paths, neighbours = LearningPaths(glossary), Neighbours(glossary)
-        for term_id in glossary.terms:
-            assert paths(term_id) == graph.learning_path(glossary, term_id)
-            assert neighbours(term_id) == graph.neighbours(glossary, term_id)
 
 
 def test_a_to_z_and_tags(site):

@@ -22,7 +22,7 @@ class RecordingServer:
 def test_serve_watches_the_core_terms_and_every_term_dir(tmp_path):
     from mkdocs.config import load_config
 
-    from sslgloss.terms import TERMS_DIR
+    from sslgloss.core import TERMS_DIR
 
     extra = tmp_path / "more-terms"
     extra.mkdir()

@@ -241,13 +241,46 @@
     if (badge) badge.textContent = BADGES[state] || "";
   }
 
+  /* The embedded demo follows the site's palette: Streamlit picks its light or dark theme from the
+     frame's URL (embed_options), so flipping the site's toggle reloads live frames in the other theme.
+     Every input is in that URL too, so nothing the reader typed there is lost. */
+  function siteIsDark() {
+    return (document.body.getAttribute("data-md-color-scheme") || "default") === "slate";
+  }
+
+  function themedSrc(frame) {
+    var src = frame.getAttribute("data-src");
+    return src + (src.indexOf("?") < 0 ? "?" : "&") + "embed_options=" + (siteIsDark() ? "dark_theme" : "light_theme");
+  }
+
   function goLive(slot) {
     var frame = slot.querySelector("iframe");
-    if (frame && frame.getAttribute("src") !== frame.getAttribute("data-src")) {
-      frame.setAttribute("src", frame.getAttribute("data-src"));
+    if (frame && frame.getAttribute("src") !== themedSrc(frame)) {
+      frame.setAttribute("src", themedSrc(frame));
     }
     setState(slot, "live");
   }
+
+  var themeWatch = new MutationObserver(function () {
+    Array.prototype.forEach.call(document.querySelectorAll('.sslgloss-demo[data-state="live"]'), goLive);
+  });
+  themeWatch.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+
+  /* The frame takes its content's height: the demo page posts it (sslgloss/demos/page.py) whenever it
+     changes. Only a message from one of our own frames, from the demo server's origin, is believed. */
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (!data || data.sslgloss !== "demo-height" || typeof data.height !== "number") return;
+    var frames = document.querySelectorAll(".sslgloss-demo__live iframe");
+    Array.prototype.forEach.call(frames, function (frame) {
+      if (frame.contentWindow !== event.source) return;
+      var origin;
+      try { origin = new URL(frame.getAttribute("data-src"), location.href).origin; } catch (e) { return; }
+      if (origin !== event.origin) return;
+      var height = Math.max(120, Math.min(Math.ceil(data.height), 6000));
+      frame.style.height = height + "px";
+    });
+  });
 
   function goOffline(slot) {
     var frame = slot.querySelector("iframe");

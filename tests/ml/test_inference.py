@@ -1,4 +1,4 @@
-"""The inference API the demos use, on the weights shipped in the package."""
+"""The inference API the demos use: fill-mask, next word, generation, attention, watch it learn (shipped weights)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ import threading
 import numpy as np
 import pytest
 
+from sslgloss.ml.attention import attention
+from sslgloss.ml.fill_mask import fill_mask, unigram_fill_mask
+from sslgloss.ml.generate import generate
+from sslgloss.ml.live import train_live
+from sslgloss.ml.next_word import append_word, next_token_distribution, next_word_distribution, step
 from sslgloss.ml.tokenizer import is_punctuation
 
 
@@ -20,54 +25,54 @@ def _well_formed(preds, k):
 
 
 def test_fill_mask_gives_whole_words(shipped):
-    result = shipped.fill_mask("The cat sat on the [MASK].", k=5)
+    result = fill_mask("The cat sat on the [MASK].", k=5)
     assert len(result) == 1
     _well_formed(result[0], 5)
     assert not any(is_punctuation(p.word) for p in result[0])
 
 
 def test_fill_mask_answers_depend_on_the_context(shipped):
-    a = [p.word for p in shipped.fill_mask("The cat sat on the [MASK].", k=5)[0]]
-    b = [p.word for p in shipped.fill_mask("a person who [MASK] a car", k=5)[0]]
-    unigram = [p.word for p in shipped.unigram_fill_mask("The cat sat on the [MASK].", k=5)[0]]
+    a = [p.word for p in fill_mask("The cat sat on the [MASK].", k=5)[0]]
+    b = [p.word for p in fill_mask("a person who [MASK] a car", k=5)[0]]
+    unigram = [p.word for p in unigram_fill_mask("The cat sat on the [MASK].", k=5)[0]]
     assert a != b and a != unigram
 
 
 def test_next_word_has_learned_gloss_english(shipped):
     # the shipped model learned mostly from WordNet glosses: "a member of the" -> family, genus...
-    words = [p.word for p in shipped.next_word_distribution("a member of the", k=10)]
+    words = [p.word for p in next_word_distribution("a member of the", k=10)]
     assert {"family", "genus", "order", "class"} & set(words), words
 
 
 def test_several_masks_get_one_list_each(shipped):
-    result = shipped.fill_mask("The [MASK] sat on the [MASK].", k=3)
+    result = fill_mask("The [MASK] sat on the [MASK].", k=3)
     assert len(result) == 2
     for preds in result:
         _well_formed(preds, 3)
 
 
 def test_unigram_baseline_ignores_context(shipped):
-    a = shipped.unigram_fill_mask("The cat sat on the [MASK].", k=4)[0]
-    b = shipped.unigram_fill_mask("Paris is the capital of [MASK].", k=4)[0]
+    a = unigram_fill_mask("The cat sat on the [MASK].", k=4)[0]
+    b = unigram_fill_mask("Paris is the capital of [MASK].", k=4)[0]
     assert a == b
     _well_formed(a, 4)
 
 
 def test_punctuation_only_when_asked(shipped):
-    words = [p.word for p in shipped.fill_mask("The cat sat on the mat [MASK]", k=10, punctuation=True)[0]]
+    words = [p.word for p in fill_mask("The cat sat on the mat [MASK]", k=10, punctuation=True)[0]]
     assert any(is_punctuation(w) for w in words)
 
 
 @pytest.mark.parametrize("k", [1, 3, 7])
 def test_next_word_respects_k(shipped, k):
-    preds = shipped.next_word_distribution("The cat sat on the", k=k)
+    preds = next_word_distribution("The cat sat on the", k=k)
     _well_formed(preds, k)
     assert len(preds) == k
 
 
 def test_generate_is_reproducible_and_stops(shipped):
-    a = shipped.generate("A dog is", tokens=12, seed=1)
-    b = shipped.generate("A dog is", tokens=12, seed=1)
+    a = generate("A dog is", tokens=12, seed=1)
+    b = generate("A dog is", tokens=12, seed=1)
     assert a.text == b.text and a.text.startswith("A dog is")
     assert 0 < len(a.tokens) <= 12
 
@@ -75,7 +80,7 @@ def test_generate_is_reproducible_and_stops(shipped):
 def test_sampling_follows_the_probabilities_and_never_draws_an_impossible_token():
     import torch
 
-    from sslgloss.ml.infer import sample_token
+    from sslgloss.ml.sampling import sample_token
 
     p = torch.tensor([0.0, 0.7, 0.0, 0.3, 0.0])
     gen = torch.Generator().manual_seed(0)
@@ -88,43 +93,43 @@ def test_sampling_follows_the_probabilities_and_never_draws_an_impossible_token(
 
 
 def test_the_raw_next_token_distribution_is_one_pass_of_the_model(shipped):
-    tokens = shipped.next_token_distribution("The cat sat on the", k=8)
+    tokens = next_token_distribution("The cat sat on the", k=8)
     assert len(tokens) == 8
     probs = [t.prob for t in tokens]
     assert probs == sorted(probs, reverse=True) and 0 < sum(probs) <= 1 + 1e-6
-    words = shipped.next_word_distribution("The cat sat on the", k=3)
+    words = next_word_distribution("The cat sat on the", k=3)
     # whole words are built on the raw tokens: the best word begins with one of the best tokens
     assert any(words[0].word.startswith(t.word) for t in tokens)
 
 
 def test_greedy_generation_is_the_most_likely_path(shipped):
-    a = shipped.generate("the sun", tokens=5, temperature=0, seed=1)
-    b = shipped.generate("the sun", tokens=5, temperature=0, seed=2)
+    a = generate("the sun", tokens=5, temperature=0, seed=1)
+    b = generate("the sun", tokens=5, temperature=0, seed=2)
     assert a.text == b.text and a.notices
 
 
 def test_step_api_appends_a_chosen_word(shipped):
-    candidates = shipped.step("The cat sat on the", k=3)
-    text = shipped.append_word("The cat sat on the", candidates[0].word)
+    candidates = step("The cat sat on the", k=3)
+    text = append_word("The cat sat on the", candidates[0].word)
     assert text.startswith("The cat sat on the ") and len(text) > len("The cat sat on the ")
-    assert shipped.append_word("The cat sat", ".") == "The cat sat."
+    assert append_word("The cat sat", ".") == "The cat sat."
 
 
 def test_attention_maps_are_distributions(shipped):
-    maps = shipped.attention("The cat sat on the mat.")
+    maps = attention("The cat sat on the mat.")
     L, H, T, T2 = maps.weights.shape
     assert T == T2 == len(maps.tokens) and L >= 1 and H >= 1
     assert np.allclose(maps.weights.sum(-1), 1, atol=1e-4)
-    causal = shipped.attention("The cat sat", model="next-word")
+    causal = attention("The cat sat", model="next-word")
     assert np.allclose(np.triu(causal.weights[0, 0], 1), 0)
 
 
 def test_concurrent_calls_agree(shipped):
-    expected = [p.word for p in shipped.fill_mask("He opened the [MASK].", k=3)[0]]
+    expected = [p.word for p in fill_mask("He opened the [MASK].", k=3)[0]]
     results = []
 
     def run():
-        results.append([p.word for p in shipped.fill_mask("He opened the [MASK].", k=3)[0]])
+        results.append([p.word for p in fill_mask("He opened the [MASK].", k=3)[0]])
 
     threads = [threading.Thread(target=run) for _ in range(4)]
     for t in threads:
@@ -137,7 +142,7 @@ def test_concurrent_calls_agree(shipped):
 def test_train_live_learns_and_reports_probes(shipped):
     seen = []
     text = "The cat sat on the mat. The dog sat on the rug. " * 20
-    result = shipped.train_live(text, steps=40, every=20, callback=seen.append)
+    result = train_live(text, steps=40, every=20, callback=seen.append)
     assert [s.step for s in seen] == list(range(1, 41))
     assert sorted(result.probes) == [1, 20, 40]
     assert sum(result.losses[-5:]) < sum(result.losses[:5])
@@ -145,5 +150,18 @@ def test_train_live_learns_and_reports_probes(shipped):
 
 
 def test_train_live_can_be_stopped(shipped):
-    result = shipped.train_live("A small text about cats and dogs. Cats sleep a lot.", steps=100, callback=lambda s: s.step >= 5)
+    result = train_live("A small text about cats and dogs. Cats sleep a lot.", steps=100, callback=lambda s: s.step >= 5)
     assert len(result.losses) == 5
+
+
+@pytest.mark.parametrize("spelling", ["[mask]", "<mask>", "[ Mask ]", "<MASK>"])
+def test_every_mask_spelling_is_read_as_mask(shipped, spelling):
+    from sslgloss.ml.checks import normalize_masks
+
+    assert normalize_masks(f"The cat sat on the {spelling}.") == "The cat sat on the  [MASK] ."
+    expected = fill_mask("The cat sat on the [MASK].", k=3)
+    result = fill_mask(f"The cat sat on the {spelling}.", k=3)
+    assert list(result) == list(expected) and result.tokens == expected.tokens
+    assert attention(f"The {spelling} sat").tokens == attention("The [MASK] sat").tokens
+
+

@@ -9,12 +9,18 @@ demo plugin computes with the same model at build time. Computing it can take
 seconds, so it is cached on disk by demo id, input and glossary fingerprint.
 If the fallback fails, the slot shows how to start the demos instead, and the
 build logs a warning.
+
+The slot's markup comes from the template ``sslgloss/demo-slot.html`` and the
+static results' from ``sslgloss/demo-static-*.html`` (see
+:mod:`sslgloss.site.templating`); a theme's ``custom_dir`` overrides both, in
+this process and in the worker that computes the static results (the request
+names the ``custom_dir``). What the templates say is part of the cache key, so
+editing one recomputes the static results.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
 import os
@@ -25,7 +31,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import quote, urlencode
 
-from .sanitize import FallbackSanitizer
+import jinja2
+from markupsafe import Markup
+
+from ..storage import try_atomic_write
+from ..site.sanitize import FallbackSanitizer
+from ..site.templating import TEMPLATES, environment
 
 class _WorkerError(Exception):
     pass
@@ -72,14 +83,36 @@ class FallbackCache:
             return None
 
     def put(self, demo_id: str, input_text: str | None, params: dict, fragment: str) -> None:
-        path = self.path(demo_id, input_text, params)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(fragment, encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        try_atomic_write(self.path(demo_id, input_text, params), fragment)
+
+    def salted(self, salt: str) -> "FallbackCache":
+        """The same folder, with ``salt`` (e.g. what the templates say) added to every key."""
+        return FallbackCache(self.root, f"{self.fingerprint}:{salt}")
+
+
+def custom_dir_of(templates: jinja2.Environment) -> str | None:
+    """The theme's ``custom_dir`` an environment from :func:`~sslgloss.site.templating.environment` looks in first."""
+    loader = templates.loader
+    if not isinstance(loader, jinja2.FileSystemLoader):
+        return None
+    packaged = TEMPLATES.resolve()
+    found = [str(p) for p in loader.searchpath if Path(p).resolve() != packaged]
+    return found[0] if found else None
+
+
+def templates_signature(templates: jinja2.Environment) -> str:
+    """A digest of the static results' code and of the ``demo-*.html`` templates ``templates`` would use."""
+    from . import static
+
+    digest = hashlib.sha256(Path(static.__file__).read_bytes())
+    try:
+        names = sorted(n for n in templates.list_templates() if n.startswith("sslgloss/demo-"))
+    except TypeError:  # a loader that cannot list its templates
+        names = []
+    for name in names:
+        source, _, _ = templates.loader.get_source(templates, name)
+        digest.update(b"\0" + name.encode() + b"\0" + source.encode())
+    return digest.hexdigest()[:12]
 
 
 class DemoSlots:
@@ -88,13 +121,18 @@ class DemoSlots:
     :meth:`prepare` computes every static result the pages need before any page is
     rendered: fallbacks named as ``"module:function"`` run in a worker process with a time
     limit (two at a time); plain callables (tests, tiny plugins) run in this process.
+    ``templates`` (default: the packaged ones) writes the slot and the static results.
     """
 
     def __init__(self, demos: Iterable, demos_url: str, cache: FallbackCache | None, fallbacks: bool = True,
-                 warn: Callable[[str], None] | None = None, timeout: float = 180.0, workers: int = 2):
+                 warn: Callable[[str], None] | None = None, timeout: float = 180.0, workers: int = 2,
+                 templates: jinja2.Environment | None = None):
         self.demos = {d.id: d for d in demos}
         self.demos_url = demos_url.rstrip("/")
-        self.cache = cache
+        self.templates = templates or environment()
+        self.custom_dir = custom_dir_of(self.templates)
+        self._slot = self.templates.get_template("sslgloss/demo-slot.html")
+        self.cache = cache.salted(templates_signature(self.templates)) if cache else None
         self.fallbacks = fallbacks
         self.timeout = timeout
         self.workers = workers
@@ -136,7 +174,10 @@ class DemoSlots:
                 function = demo.fallback_function()
                 if function is None:
                     return None
-                fragment = str(function(spec))
+                from .static import templates_from
+
+                with templates_from(self.custom_dir):
+                    fragment = str(function(spec))
         except Exception as exc:  # a missing model or a bug in a plugin must not stop the site
             reason = str(exc) if isinstance(exc, _WorkerError) else f"{type(exc).__name__}: {exc}"
             self.warn(f"demo `{spec.id}` on {where}: no static result ({reason}); "
@@ -148,10 +189,10 @@ class DemoSlots:
         return fragment
 
     def _run_worker(self, fallback: str, spec) -> str:
-        request = json.dumps({"fallback": fallback, "spec": spec.model_dump()})
+        request = json.dumps({"fallback": fallback, "spec": spec.model_dump(), "custom_dir": self.custom_dir})
         env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
         try:
-            done = subprocess.run([sys.executable, "-m", "sslgloss.site.fallback_worker"], input=request,
+            done = subprocess.run([sys.executable, "-m", "sslgloss.demos.worker"], input=request,
                                   capture_output=True, text=True, timeout=self.timeout, env=env)
         except subprocess.TimeoutExpired:
             raise _WorkerError(f"`{fallback}` took more than {self.timeout:.0f} s") from None
@@ -174,36 +215,21 @@ class DemoSlots:
         return self._memo[key]
 
     def render(self, term, where: str) -> str:
+        """The slot of every demo ``term`` embeds, from ``sslgloss/demo-slot.html``."""
         blocks = []
         for spec in term.demos:
             demo = self.demos.get(spec.id)
-            title = demo.title if demo else spec.id
-            live = demo_url(self.demos_url, spec.id, spec.input, spec.params)
-            open_url = demo_url(self.demos_url, spec.id, spec.input, spec.params, embed=False)
             static = self.static_result(spec, where)
-            esc = html.escape
-            preset = (f'<p class="sslgloss-demo__input">Preset input: <q>{esc(spec.input)}</q></p>'
-                      if spec.input else "")
-            if static:
-                fallback = (f'<div class="sslgloss-demo__static"><p class="sslgloss-demo__static-label">'
-                            f"Static result, computed when this site was built:</p>{static}</div>")
-            else:
-                fallback = ""
-            blocks.append(
-                f'<div class="sslgloss-demo" data-state="checking" data-demo="{esc(spec.id)}" '
-                f'data-health="{esc(self.demos_url)}/_stcore/health">'
-                f'<div class="sslgloss-demo__bar"><span class="sslgloss-demo__title">{esc(title)}</span>'
-                f'<span class="sslgloss-demo__badge" aria-live="polite"></span>'
-                f'<a class="sslgloss-demo__open" href="{esc(open_url)}" target="_blank" rel="noopener">'
-                f"Open in a new tab</a></div>"
-                f"{preset}"
-                f'<div class="sslgloss-demo__live"><iframe data-src="{esc(live)}" title="{esc(title)} (live demo)" '
-                f'loading="lazy" allow="clipboard-write"></iframe></div>'
-                f'<div class="sslgloss-demo__offline">{fallback}'
-                f'<p class="sslgloss-demo__how">The live demo runs on your computer. Start it with '
-                f"<code>{START_COMMAND}</code> (or <code>{START_COMMAND_ALT}</code>) in the project folder; "
-                f"this page connects by itself once it is up. "
-                f'<button type="button" class="sslgloss-demo__retry">Check again</button></p></div>'
-                f"</div>"
+            html = self._slot.render(
+                demo_id=spec.id,
+                title=demo.title if demo else spec.id,
+                health_url=f"{self.demos_url}/_stcore/health",
+                live_url=demo_url(self.demos_url, spec.id, spec.input, spec.params),
+                open_url=demo_url(self.demos_url, spec.id, spec.input, spec.params, embed=False),
+                preset_input=spec.input,
+                static=Markup(static) if static else None,  # sanitised by FallbackSanitizer
+                start_command=START_COMMAND,
+                start_command_alt=START_COMMAND_ALT,
             )
-        return "".join(blocks)
+            blocks.append("\n".join(line for line in html.splitlines() if line.strip()))
+        return "\n".join(blocks)
