@@ -206,6 +206,8 @@ def test_demo_slot_falls_back_then_connects_when_the_server_starts(page, browser
     assert slot.locator(".sslgloss-demo__offline").is_visible()
     assert "make serve" in slot.locator(".sslgloss-demo__how").inner_text()
     assert slot.locator("iframe").get_attribute("src") is None
+    assert slot.locator(".sslgloss-demo__open").is_hidden()  # no link to a tab that would not load
+    assert slot.locator(f'.sslgloss-demo__offline a[href^="{browser_site.demos_url}"]').count() == 0
     socketserver.TCPServer.allow_reuse_address = True
     stub = socketserver.ThreadingTCPServer(("127.0.0.1", browser_site.demos_port), _StubDemos)
     threading.Thread(target=stub.serve_forever, daemon=True).start()
@@ -220,17 +222,3 @@ def test_demo_slot_falls_back_then_connects_when_the_server_starts(page, browser
     finally:
         stub.shutdown()
         stub.server_close()
-
-
-def test_screenshots_for_a_human(page, browser_site):
-    """Not an assertion of taste: pictures of a term page and the graph under tests/artifacts/ to look at."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    open_page(page, browser_site, "terms/self-supervised-learning/")
-    page.screenshot(path=str(ARTIFACTS / "term-page.png"))
-    page.locator("#related-terms").scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "term-page-related.png"))
-    open_page(page, browser_site, "graph/")
-    page.wait_for_selector("[data-sslgloss-ready]")
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(ARTIFACTS / "graph-page.png"))
-    assert (ARTIFACTS / "graph-page.png").stat().st_size > 10_000
