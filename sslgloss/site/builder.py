@@ -110,12 +110,12 @@ class GlossarySite:
         self.html_matcher = TermMatcher(names, html_escaped=True) if needs_escaping else self.text_matcher
         self.autolinker = Autolinker(self.html_matcher, titles, autolink=options.autolink)
         self.mentions = MentionIndex(self.text_matcher, titles)
+        templates = environment(options.custom_dir)  # the site's custom_dir overrides the packaged templates
         self.demo_slots = DemoSlots(glossary.demos, options.demos_url, demo_cache, options.demo_fallbacks, warn,
-                                    timeout=options.demo_fallback_timeout)
+                                    timeout=options.demo_fallback_timeout, templates=templates)
         renderer = SectionRenderer(options.markdown_extensions, options.mdx_configs,
                                    Sanitizer(options.allow_raw_html), cache=prose_cache)
         style = HeadingStyle.from_markdown_config(options.markdown_extensions, options.mdx_configs)
-        templates = environment(options.custom_dir)
         self.pages = TermPageBuilder(glossary, renderer, self.urls, self.mentions, self.demo_slots, headings=style,
                                      templates=templates)
         self.indexes = IndexBuilder(glossary, self.urls, glossary.demos, options.demos_url, templates=templates)

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from sslgloss.errors import InputError
+from sslgloss.scenarios import sentiment_eval
 
 pytestmark = pytest.mark.usefixtures("scenario_env")
 
@@ -104,10 +105,10 @@ def test_learning_curve_reports_tuned_frozen_and_bag_of_words(fs):
 
 def test_learner_set_parts_load_balanced(fs):
     for part in ("dev", "test"):
-        texts, y = fs.load_learner_set(part)
+        texts, y = sentiment_eval.load_learner_set(part)
         assert len(texts) >= 40 and abs(y.mean() - 0.5) < 0.1
     with pytest.raises(InputError, match="dev"):
-        fs.load_learner_set("train")
+        sentiment_eval.load_learner_set("train")
 
 
 # ----------------------------------------------------------------------------- the command line
