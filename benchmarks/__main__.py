@@ -22,7 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 ORDER = ["bench_graph", "bench_site", "bench_models", "bench_search", "bench_scenarios", "bench_text_demos",
-         "bench_demos", "load"]
+         "bench_demos", "bench_page_cpu", "load"]
 QUICK_ARGS = {"bench_graph": ["--repeat", "1"], "bench_site": ["--sizes", "500", "--peer-size", "500", "--repeat", "1"]}
 
 

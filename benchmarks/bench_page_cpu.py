@@ -40,51 +40,14 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # load.py and protocol_client.py sit next to this file
     sys.path.insert(0, str(HERE))
 
-from load import BY_ID, PROTOCOL_WIDGET, SCENARIOS, DemoServer  # noqa: E402
+from load import BY_ID, PROTOCOL_WIDGET, SCENARIOS, DemoServer, cpu_seconds  # noqa: E402
 
 TARGET_MS = {"masking": 30, "next-word": 30, "semantic-search": 30,
              "masked-image": 60, "song-styles": 60, "few-label-sentiment": 60}
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # --fresh: a different word in front of every text, so no two visits give the same input
 FRESH_WORDS = ("today", "yesterday", "often", "sometimes", "usually", "here", "there", "now", "then", "again",
                "indeed", "still", "also", "surely", "perhaps", "rarely", "later", "soon", "once", "twice",
                "truly", "mostly", "maybe", "really", "quite", "simply", "clearly", "finally", "certainly", "suddenly")
-
-
-# ----------------------------------------------------------------------------- CPU time from /proc
-
-def _stat_fields(pid: int) -> list[str]:
-    with open(f"/proc/{pid}/stat") as f:
-        return f.read().rsplit(")", 1)[1].split()  # fields from 3 (state) on; the name may hold spaces
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                ppid = int(_stat_fields(int(entry))[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of ``pid`` (every thread), of its finished children, and of its live descendants."""
-    fields = _stat_fields(pid)
-    ticks = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
-    for child in descendants(pid):
-        try:
-            ticks += sum(int(x) for x in _stat_fields(child)[11:13])
-        except (OSError, IndexError, ValueError):
-            pass
-    return ticks / CLOCK_TICKS
 
 
 # ----------------------------------------------------------------------------- the visits

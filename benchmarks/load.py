@@ -1,6 +1,6 @@
 """Load test of the demo server: many concurrent sessions using every demo page.
 
-Run:  .venv/bin/python benchmarks/load.py [--sessions 20] [--seconds 120] [--url http://127.0.0.1:PORT]
+Run:  .venv/bin/python benchmarks/load.py [--sessions 20] [--seconds 120] [--think 2-5] [--url http://127.0.0.1:PORT]
                                           [--client protocol|browser]
 
 Without ``--url`` it starts the real demo server (``streamlit run demos/app.py``
@@ -8,7 +8,10 @@ from demos/, bound to 127.0.0.1 on a free port), waits on ``/_stcore/health``,
 warms every demo once (in headless Chromium), then drives ``--sessions``
 concurrent sessions. Each session opens a demo page with its inputs, waits for
 the answer, changes an input, waits for the new answer, and starts over on the
-next demo until ``--seconds`` have passed.
+next demo until ``--seconds`` have passed. ``--think 2-5`` (the default: a
+classroom) makes each learner pause a random 2 to 5 s before each action, as
+people read and type; ``--think 0`` never pauses (a stress test: every session
+keeps the server busy all the time).
 
 ``--client protocol`` (the default) speaks Streamlit's websocket protocol with
 its own protobuf messages (benchmarks/protocol_client.py): the same sessions,
@@ -78,6 +81,40 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, ex
             last = str(err)
         time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s ({last})")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (utime + stime) of ``pid`` with every thread, its finished children and its live descendants."""
+    def fields(p: int) -> list[str]:
+        with open(f"/proc/{p}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()  # from field 3 (state) on; the name may hold spaces
+
+    ticks = sum(int(x) for x in fields(pid)[11:15])  # utime stime cutime cstime
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                children.setdefault(int(fields(int(entry))[1]), []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    todo = list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        todo += children.get(child, [])
+        try:
+            ticks += sum(int(x) for x in fields(child)[11:13])
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def parse_think(text: str) -> tuple[float, float]:
+    """``"2-5"`` -> (2.0, 5.0), ``"3"`` -> (3.0, 3.0), ``"0"`` -> no pause."""
+    low, _, high = str(text).partition("-")
+    low_s, high_s = float(low), float(high or low)
+    if not 0 <= low_s <= high_s:
+        raise ValueError(f"think time {text!r}: use SECONDS or LOW-HIGH with 0 <= LOW <= HIGH")
+    return low_s, high_s
 
 
 def rss_mb(pid: int) -> float:
@@ -399,14 +436,23 @@ PROTOCOL_WIDGET = {"text": "text_input", "textarea": "text_area", "number": "num
 
 
 async def _protocol_session(base: str, index: int, deadline: float, results: Results, demos: list[Scenario],
-                            timeout_s: float) -> None:
+                            timeout_s: float, think: tuple[float, float] = (0.0, 0.0)) -> None:
     """One learner over the websocket protocol (benchmarks/protocol_client.py): open a page, read its
-    answer, change an input, read the new answer, close, next demo; until the deadline."""
+    answer, (think,) change an input, read the new answer, close, (think,) next demo; until the deadline."""
     import asyncio
+    import random
 
     from protocol_client import Session
 
+    rng = random.Random(index)  # the same pauses in every run
+
+    async def pause() -> None:
+        if think[1] > 0:
+            await asyncio.sleep(rng.uniform(*think))
+
     turn = index
+    if think[1] > 0:  # learners do not all arrive in the same second
+        await asyncio.sleep(rng.uniform(0, think[1]))
     while time.monotonic() < deadline:
         scenario = demos[turn % len(demos)]
         turn += 1
@@ -420,6 +466,7 @@ async def _protocol_session(base: str, index: int, deadline: float, results: Res
             results.first.append(time.monotonic() - started)
             first = scenario.protocol_answer(run)
             results.record_answer(scenario.demo, "first", first)
+            await pause()  # reading the answer, typing the next input
             started = time.monotonic()  # a visit that has begun is finished, even past the deadline
             run = await session.change(PROTOCOL_WIDGET[scenario.change], scenario.change_value, timeout_s,
                                        label=scenario.change_label or None)
@@ -437,10 +484,12 @@ async def _protocol_session(base: str, index: int, deadline: float, results: Res
         finally:
             if session is not None:
                 await session.close()
+        if time.monotonic() < deadline:
+            await pause()  # reading, before opening the next demo
 
 
 async def drive_protocol(base: str, sessions: int, seconds: float, demos: list[Scenario] | None = None,
-                         timeout_s: float = 90.0) -> Results:
+                         timeout_s: float = 90.0, think: tuple[float, float] = (0.0, 0.0)) -> Results:
     """``sessions`` concurrent protocol-level sessions for ``seconds`` (then each finishes its step)."""
     import asyncio
 
@@ -450,17 +499,18 @@ async def drive_protocol(base: str, sessions: int, seconds: float, demos: list[S
     demos = demos or SCENARIOS
     results = Results()
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(_protocol_session(base, i, deadline, results, demos, timeout_s) for i in range(sessions)))
+    await asyncio.gather(*(_protocol_session(base, i, deadline, results, demos, timeout_s, think)
+                           for i in range(sessions)))
     return results
 
 
 def run_protocol(base: str, sessions: int, seconds: float, demos: list[Scenario] | None = None,
-                 timeout_s: float = 90.0) -> Results:
+                 timeout_s: float = 90.0, think: tuple[float, float] = (0.0, 0.0)) -> Results:
     """:func:`drive_protocol` from synchronous code, on its own event loop in a worker thread (so it also
     works where a loop is already running, e.g. next to Playwright's sync API in a test session)."""
     import asyncio
 
-    return in_worker_thread(asyncio.run, drive_protocol(base, sessions, seconds, demos, timeout_s))
+    return in_worker_thread(asyncio.run, drive_protocol(base, sessions, seconds, demos, timeout_s, think))
 
 
 class RssSampler:
@@ -553,6 +603,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--url", help="an already running demo server (default: start one on a free port)")
     parser.add_argument("--demos", help="comma-separated demo ids (default: every demo)")
+    parser.add_argument("--think", type=parse_think, default="2-5", metavar="LOW-HIGH",
+                        help="seconds each learner pauses before each action, at random in LOW-HIGH (default 2-5, "
+                             "a classroom; 0 = never pause, a stress test; protocol client only)")
     parser.add_argument("--client", choices=["protocol", "browser"], default="protocol",
                         help="protocol: websocket sessions without a browser (benchmarks/protocol_client.py), "
                              "so the 2 cores serve the server, not 20 renderers; browser: headless Chromium pages")
@@ -574,14 +627,26 @@ def main(argv: list[str] | None = None) -> int:
         print("warm-up, first answer per demo (s): "
               + ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} FAILED ({v})" for k, v in warm.items()))
         rss_before = server.rss_mb() if server else float("nan")
+        cpu_before, wall_before = (cpu_seconds(server.proc.pid) if server else float("nan")), time.monotonic()
+        with open("/proc/loadavg") as f:
+            print(f"load average before the run: {f.read().split()[:3]}")
         with RssSampler(server) as rss:
             if args.client == "protocol":
-                results = run_protocol(base, args.sessions, args.seconds, demos)
+                results = run_protocol(base, args.sessions, args.seconds, demos, think=args.think)
             else:
                 results = asyncio_run_drive(base, args.sessions, args.seconds, demos)
         rss_after = server.rss_mb() if server else float("nan")
+        cpu = (cpu_seconds(server.proc.pid) if server else float("nan")) - cpu_before
         figures = summary(results, rss_before, rss_after, args.seconds, args.sessions)
         figures["client"] = args.client
+        figures["think_s"] = list(args.think) if args.client == "protocol" else None
+        runs = len(results.first) + len(results.after_change)
+        figures["page_runs"] = runs
+        figures["server_cpu_s"] = round(cpu, 1)
+        figures["server_cpu_ms_per_page_run"] = round(1000 * cpu / runs, 1) if runs else None
+        figures["server_cpu_share_of_wall"] = round(cpu / (time.monotonic() - wall_before), 2)
+        with open("/proc/loadavg") as f:
+            figures["load_average_at_end"] = [float(x) for x in f.read().split()[:3]]
         if rss.samples:
             minutes = range(1, int(args.seconds // 60) + 1)
             figures["rss_by_minute_mb"] = {m: rss.at(60 * m) for m in minutes}

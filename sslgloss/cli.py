@@ -29,6 +29,7 @@ LAZY_COMMANDS = {
     "generate": "sslgloss.ml.cli",
     "search": "sslgloss.search.cli",
     "search-eval": "sslgloss.search.cli",
+    "search-train": "sslgloss.search.cli",
     "demos": "sslgloss.demos.launcher",
     "sentiment": "sslgloss.scenarios.cli",
 }

@@ -31,7 +31,9 @@ def _quiet() -> None:
               help="Instead of classifying TEXT, score every classifier on the learner set's dev or test part.")
 @click.option("--seeds", type=click.IntRange(1, 20), default=5, show_default=True,
               help="With --eval: how many draws of the labels to average over.")
-def sentiment(text: tuple[str, ...], n_labels: int, as_json: bool, part: str | None, seeds: int) -> None:
+@click.option("--curve", is_flag=True,
+              help="Recompute the learning curve (minutes) and write it into the package, which ships it.")
+def sentiment(text: tuple[str, ...], n_labels: int, as_json: bool, part: str | None, seeds: int, curve: bool) -> None:
     """Positive or negative? Classify TEXT with classifiers that learned from a few labelled sentences.
 
     e.g. sslgloss sentiment "The service was slow and the food was cold." --labels 16
@@ -39,6 +41,9 @@ def sentiment(text: tuple[str, ...], n_labels: int, as_json: bool, part: str | N
     from . import few_label_sentiment as fs
 
     _quiet()
+    if curve:
+        click.echo(f"wrote {fs.write_shipped_curve()}")
+        return
     try:
         fs.check_labels(n_labels)
         if part is not None:

