@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import SslglossError
+from .cli_base import Command, clean_errors, terms_dir_option
 from .storage import atomic_write
 
 # command name -> module holding it in a `COMMANDS` list; imported on first use
@@ -36,14 +36,13 @@ LAZY_COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    """Commands imported on first use, and one error handler for all of them: an ``SslglossError``
-    (bad input, a missing model...) becomes a clean message and exit status 1, never a traceback."""
+    """Commands imported on first use (so `sslgloss validate` never imports torch), with the same error handling."""
+
+    command_class = Command
+    group_class = type  # subgroups (`sslgloss graph`) are LazyGroups too
 
     def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except SslglossError as err:
-            raise click.ClickException(str(err)) from None
+        return clean_errors(super().invoke, ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = set(super().list_commands(ctx))
@@ -65,10 +64,6 @@ class LazyGroup(click.Group):
                 return cmd
         return None
 
-
-terms_dir_option = click.option(
-    "--terms-dir", "terms_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
-    help="A folder of term files to add to the glossary (repeatable).")
 
 
 def _load(terms_dirs, require_valid: bool = True):
@@ -119,13 +114,6 @@ def _title(glossary, term_id: str) -> str:
     return glossary.terms[term_id].title
 
 
-def _run(fn):
-    try:
-        return fn()
-    except SslglossError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
 @graph.command("path")
 @click.argument("source")
 @click.argument("target")
@@ -135,7 +123,7 @@ def graph_path(source: str, target: str, terms_dirs) -> None:
     from .graph import shortest_path
 
     glossary = _load(terms_dirs)
-    steps = _run(lambda: shortest_path(glossary, source, target))
+    steps = shortest_path(glossary, source, target)
     if not steps:
         click.echo(_title(glossary, source))
         return
@@ -152,7 +140,7 @@ def graph_learn(term: str, terms_dirs) -> None:
     from .graph import learning_path
 
     glossary = _load(terms_dirs)
-    path = _run(lambda: learning_path(glossary, term))
+    path = learning_path(glossary, term)
     for i, term_id in enumerate(path, 1):
         click.echo(f"{i:>3}. {_title(glossary, term_id)} ({term_id})")
 
@@ -165,7 +153,7 @@ def graph_neighbours(term: str, terms_dirs) -> None:
     from .graph import neighbours
 
     glossary = _load(terms_dirs)
-    groups = _run(lambda: neighbours(glossary, term))
+    groups = neighbours(glossary, term)
     click.echo(f"{_title(glossary, term)} ({term})")
     if not groups:
         click.echo("  (no related terms)")
@@ -301,7 +289,7 @@ def new_plugin_command(name: str, directory: Path) -> None:
     """Generate a term plugin package (pyproject, hooks, example term, test, README)."""
     from .scaffold import new_plugin
 
-    root = _run(lambda: new_plugin(name, directory))
+    root = new_plugin(name, directory)
     click.echo(f"wrote {root}\nnext: pip install -e '{root}[test]' && sslgloss plugins && pytest {root}")
 
 

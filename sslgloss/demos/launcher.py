@@ -17,6 +17,8 @@ from pathlib import Path
 
 import click
 
+from ..cli_base import Command
+
 from ..errors import SslglossError
 
 APP_ENV = "SSLGLOSS_DEMOS_APP"
@@ -89,7 +91,7 @@ def prepare_models(echo=click.echo) -> None:
         echo(f"  {summary['headline']}")
 
 
-@click.command("demos")
+@click.command("demos", cls=Command)
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True,
               help="Port for the demo server (term pages embed http://127.0.0.1:8501 by default).")
 @click.option("--address", default="127.0.0.1", show_default=True,

@@ -9,30 +9,16 @@ without the main CLI.
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
 import click
 
+from sslgloss.cli_base import Command
+
 from sslgloss.errors import SslglossError
 
 KIND_CHOICES = ["masked", "next-word", "all"]
-
-
-def _friendly(fn):
-    """Turn expected failures into click's clean `Error: ...` (exit 1)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except SslglossError as err:
-            raise click.ClickException(str(err)) from None
-        except KeyboardInterrupt:
-            raise click.ClickException("interrupted") from None
-
-    return wrapper
 
 
 def _threads() -> None:
@@ -51,7 +37,7 @@ def _print_notices(notices) -> None:
         click.echo(f"Note: {notice}", err=True)
 
 
-@click.command("train")
+@click.command("train", cls=Command)
 @click.argument("kind", type=click.Choice(KIND_CHOICES), default="all")
 @click.option("--preset", "preset_name", type=click.Choice(["release", "default", "tiny"]), default="default",
               show_default=True, help="Model size and step count; `release` reproduces the shipped weights.")
@@ -63,7 +49,6 @@ def _print_notices(notices) -> None:
 @click.option("--init-from", "init_from", default=None, metavar="KIND|PATH",
               help="Start from another checkpoint's weights and tokenizer: `next-word` or `masked` (the checkpoint "
                    "inference uses) or a .pt file. The release masked model starts from the next-word one.")
-@_friendly
 def train_command(kind, preset_name, minutes, seed, out_dir, init_from):
     """Train the masked and/or next-word model on WordNet, Jane Austen's novels and the glossary; save the checkpoint.
 
@@ -106,12 +91,11 @@ def _json_option():
     return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 
 
-@click.command("eval")
+@click.command("eval", cls=Command)
 @_json_option()
 @click.option("--max-lines", type=click.IntRange(min=10), default=None, help="Use only the first N held-out lines.")
 @click.option("--part", type=click.Choice(["test", "dev"]), default="test", show_default=True,
               help="Which part of the learner sets to score: test (the figures to quote) or dev (to tune on).")
-@_friendly
 def eval_command(as_json, max_lines, part):
     """Score both models against their baselines on held-out text, plus the probe sentences."""
     _threads()
@@ -124,12 +108,11 @@ def eval_command(as_json, max_lines, part):
         click.echo(format_report(report))
 
 
-@click.command("fill-mask")
+@click.command("fill-mask", cls=Command)
 @click.argument("text")
 @_k_option()
 @click.option("--punctuation", is_flag=True, help="Also offer punctuation marks as answers.")
 @_json_option()
-@_friendly
 def fill_mask_command(text, k, punctuation, as_json):
     """Predict the word hidden behind each [MASK] in TEXT, next to the unigram baseline."""
     _threads()
@@ -158,13 +141,12 @@ def fill_mask_command(text, k, punctuation, as_json):
             click.echo(left + right)
 
 
-@click.command("next-word")
+@click.command("next-word", cls=Command)
 @click.argument("prompt")
 @_k_option()
 @click.option("--punctuation", is_flag=True, help="Also offer punctuation marks as next words.")
 @click.option("--baseline", is_flag=True, help="Also show the Kneser-Ney trigram baseline (built from the corpus on first use).")
 @_json_option()
-@_friendly
 def next_word_command(prompt, k, punctuation, baseline, as_json):
     """The most likely next words after PROMPT, next to the Kneser-Ney trigram baseline."""
     _threads()
@@ -193,7 +175,7 @@ def next_word_command(prompt, k, punctuation, baseline, as_json):
         click.echo(left + right)
 
 
-@click.command("generate")
+@click.command("generate", cls=Command)
 @click.argument("prompt")
 @click.option("--tokens", type=int, default=30, show_default=True, help="How many tokens to add at most.")
 @click.option("--temperature", type=float, default=0.8, show_default=True, help="<= 0 means always the most likely token.")
@@ -201,7 +183,6 @@ def next_word_command(prompt, k, punctuation, baseline, as_json):
 @click.option("--top-p", type=float, default=None, help="Sample among the most likely tokens covering probability P.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--baseline", is_flag=True, help="Also show what the trigram baseline writes.")
-@_friendly
 def generate_command(prompt, tokens, temperature, top_k, top_p, seed, baseline):
     """Continue PROMPT with the next-word model."""
     _threads()

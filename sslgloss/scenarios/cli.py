@@ -12,7 +12,8 @@ import os
 
 import click
 
-from ..errors import SslglossError
+from ..cli_base import Command
+
 
 
 def _quiet() -> None:
@@ -22,7 +23,7 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-@click.command("sentiment")
+@click.command("sentiment", cls=Command)
 @click.argument("text", nargs=-1)
 @click.option("--labels", "n_labels", type=int, default=16, show_default=True,
               help="How many labelled sentences the classifiers learn from: 4, 8, 16, 32, 64 or 128.")
@@ -44,19 +45,16 @@ def sentiment(text: tuple[str, ...], n_labels: int, as_json: bool, part: str | N
     if curve:
         click.echo(f"wrote {fs.write_shipped_curve()}")
         return
-    try:
-        fs.check_labels(n_labels)
-        if part is not None:
-            if text:
-                raise click.UsageError("give either TEXT or --eval, not both")
-            _evaluate(fs, part, n_labels, seeds, as_json)
-            return
-        sentence = fs.check_sentence(" ".join(text))
-        if not as_json and not fs.is_tuned(n_labels):
-            click.echo(f"(first use with {n_labels} labels tunes the encoder, ~20-40 s; cached afterwards)", err=True)
-        predictions = fs.predict(sentence, n_labels)
-    except SslglossError as exc:
-        raise click.ClickException(str(exc)) from None
+    fs.check_labels(n_labels)
+    if part is not None:
+        if text:
+            raise click.UsageError("give either TEXT or --eval, not both")
+        _evaluate(fs, part, n_labels, seeds, as_json)
+        return
+    sentence = fs.check_sentence(" ".join(text))
+    if not as_json and not fs.is_tuned(n_labels):
+        click.echo(f"(first use with {n_labels} labels tunes the encoder, ~20-40 s; cached afterwards)", err=True)
+    predictions = fs.predict(sentence, n_labels)
     main, bow = predictions
     if as_json:
         click.echo(json.dumps({"text": sentence, "labels": n_labels, "label": main["label"],

@@ -62,10 +62,9 @@ def encoder():
     return load_encoder()
 
 
-_embed_lock = threading.Lock()
 
 
-@functools.cache
+@process_cached
 def _embeddings_for(digest: str) -> tuple[np.ndarray, np.ndarray]:
     from ..search.semantic import model_key
 
@@ -86,8 +85,7 @@ def _embeddings_for(digest: str) -> tuple[np.ndarray, np.ndarray]:
 
 def embeddings() -> tuple[np.ndarray, np.ndarray]:
     """Frozen MiniLM embeddings of the training pool and the held-out set (cached in memory and on disk)."""
-    with _embed_lock:
-        return _embeddings_for(load_split().digest)
+    return _embeddings_for(load_split().digest)
 
 
 @functools.cache

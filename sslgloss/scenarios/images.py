@@ -1,15 +1,12 @@
 """Small images for the demos: numpy arrays upscaled with nearest-neighbour and encoded as PNG.
 
-Pure numpy + zlib, so neither matplotlib nor an imaging library is needed
-to show an 8x8 digit at a size a person can see, in Streamlit or in the
-site's static fallback (as a ``data:`` URI).
+An 8x8 digit drawn at a size a person can see, with its hidden patches marked,
+in Streamlit or in the site's static result (as a ``data:`` URI).
 """
 
 from __future__ import annotations
 
 import base64
-import struct
-import zlib
 
 import numpy as np
 
@@ -50,17 +47,16 @@ def render_digit(image: np.ndarray, patch_size: int = 2, hidden: np.ndarray | No
 
 
 def png_bytes(rgb: np.ndarray) -> bytes:
-    """Encode an (H, W, 3) uint8 array as a PNG file (8-bit RGB, no filtering)."""
+    """Encode an (H, W, 3) uint8 array as a PNG file (Pillow, which Streamlit already depends on)."""
+    import io
+
+    from PIL import Image
+
     if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
         raise ValueError(f"expected an (H, W, 3) uint8 array, got {rgb.dtype} {rgb.shape}")
-    h, w, _ = rgb.shape
-    raw = b"".join(b"\x00" + rgb[row].tobytes() for row in range(h))  # filter type 0 per scanline
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8 bits, colour type 2 = RGB
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    out = io.BytesIO()
+    Image.fromarray(rgb, "RGB").save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def data_uri(png: bytes) -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import SslglossError
+from ..cli_base import Command, terms_dir_option
+
 from .engine import MAX_QUERY_CHARS, MODES, SearchEngine, get_engine, prepare_query
 
 PASSAGE_CHARS = 240  # enough to see why a term matched without flooding the terminal
@@ -46,12 +47,7 @@ def _short(text: str, limit: int = PASSAGE_CHARS) -> str:
     return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)].rstrip(",;:") + "…"
 
 
-terms_dir_option = click.option(
-    "--terms-dir", "terms_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="A folder of term files to add to the glossary (repeatable).")
-
-
-@click.command("search")
+@click.command("search", cls=Command)
 @click.argument("query", nargs=-1)
 @click.option("-k", "--k", "k", type=click.IntRange(min=1), default=5, show_default=True,
               help="How many terms to show.")
@@ -62,21 +58,18 @@ terms_dir_option = click.option(
 @terms_dir_option
 def search(query: tuple[str, ...], k: int, mode: str, as_json: bool, terms_dirs) -> None:
     """Find the glossary terms that answer QUERY, e.g. sslgloss search "learning without labels"."""
-    try:
-        text, truncated = prepare_query(" ".join(query))
-        if truncated:
-            click.echo(f"note: the query is long; searching its first {len(text)} characters "
-                       f"(at most {MAX_QUERY_CHARS})", err=True)
-        engine = _engine(terms_dirs)
-        n_terms = len(engine.term_ids)
-        if k > n_terms:
-            click.echo(f"note: the glossary has {n_terms} terms; showing at most {n_terms}", err=True)
-            k = n_terms
-        _show_progress()
-        _show_progress("sslgloss.search.adapt")
-        results = engine.search(text, k=k, mode=mode)
-    except SslglossError as exc:
-        raise click.ClickException(str(exc)) from None
+    text, truncated = prepare_query(" ".join(query))
+    if truncated:
+        click.echo(f"note: the query is long; searching its first {len(text)} characters "
+                   f"(at most {MAX_QUERY_CHARS})", err=True)
+    engine = _engine(terms_dirs)
+    n_terms = len(engine.term_ids)
+    if k > n_terms:
+        click.echo(f"note: the glossary has {n_terms} terms; showing at most {n_terms}", err=True)
+        k = n_terms
+    _show_progress()
+    _show_progress("sslgloss.search.adapt")
+    results = engine.search(text, k=k, mode=mode)
     if as_json:
         click.echo(json.dumps({"query": text, "mode": mode, "k": k, "truncated": truncated,
                                "results": [r.as_dict() for r in results]}, indent=2, ensure_ascii=False))
@@ -91,7 +84,7 @@ def search(query: tuple[str, ...], k: int, mode: str, as_json: bool, terms_dirs)
         click.echo(body)
 
 
-@click.command("search-eval")
+@click.command("search-eval", cls=Command)
 @click.option("--set", "question_set", type=click.Choice(["learner", "project"]), default="learner", show_default=True,
               help="learner: questions written outside the project as a newcomer types them "
                    "(sslgloss/evalsets/search.yaml); project: the project's own questions.yaml.")
@@ -109,23 +102,20 @@ def search_eval(question_set: str, part: str, encoders: str, as_json: bool, verb
     from .evaluation import evaluate, load_learner_questions, load_questions
     from .semantic import load_encoder
 
-    try:
-        questions = load_learner_questions(part) if question_set == "learner" else load_questions()
-        engine = _engine(terms_dirs)
-        _show_progress()
-        _show_progress("sslgloss.search.adapt")
-        names = ["adapted", "base"] if encoders == "both" else [encoders]
-        reports = {}
-        for name in names:
-            if name == "base":
-                chosen = SearchEngine(engine.passages, engine.fingerprint, encoder_factory=load_encoder)
-            else:
-                chosen = engine
-            report = evaluate(engine=chosen, questions=questions)
-            report["encoder"] = getattr(chosen.encoder, "key", name)
-            reports[name] = report
-    except SslglossError as exc:
-        raise click.ClickException(str(exc)) from None
+    questions = load_learner_questions(part) if question_set == "learner" else load_questions()
+    engine = _engine(terms_dirs)
+    _show_progress()
+    _show_progress("sslgloss.search.adapt")
+    names = ["adapted", "base"] if encoders == "both" else [encoders]
+    reports = {}
+    for name in names:
+        if name == "base":
+            chosen = SearchEngine(engine.passages, engine.fingerprint, encoder_factory=load_encoder)
+        else:
+            chosen = engine
+        report = evaluate(engine=chosen, questions=questions)
+        report["encoder"] = getattr(chosen.encoder, "key", name)
+        reports[name] = report
     first = reports[names[0]]
     what = "learner set, " + ("dev and test parts" if part == "all" else f"{part} part") if question_set == "learner" \
         else "project set (questions.yaml)"
@@ -160,7 +150,7 @@ def search_eval(question_set: str, part: str, encoders: str, as_json: bool, verb
                 click.echo(f"  {ranks:<12} {row['style']:<9} {row['expected'][0]:<30} {row['q']}")
 
 
-@click.command("search-train")
+@click.command("search-train", cls=Command)
 @click.option("--force", is_flag=True, help="Train again even if adapted weights for this glossary exist.")
 @click.option("--ship", is_flag=True, help="Maintainers: copy the weights into the package (sslgloss/search/weights/), "
                                            "where a fresh install finds them without training.")
@@ -177,27 +167,24 @@ def search_train(force: bool, ship: bool, as_json: bool, terms_dirs) -> None:
     from ..glossary import load_glossary
     from . import adapt
 
-    try:
-        glossary = load_glossary(list(terms_dirs))
-        if not glossary.terms:
-            raise click.ClickException("the glossary has no terms")
-        for name in ("sslgloss.search.adapt", "sslgloss.search.engine"):
-            _show_progress(name)
-        shown = {"step": 0}
+    glossary = load_glossary(list(terms_dirs))
+    if not glossary.terms:
+        raise click.ClickException("the glossary has no terms")
+    for name in ("sslgloss.search.adapt", "sslgloss.search.engine"):
+        _show_progress(name)
+    shown = {"step": 0}
 
-        def progress(step: int, steps: int, loss: float) -> None:
-            if not as_json and (step == steps or step % 10 == 0):
-                click.echo(f"step {step}/{steps}  loss {loss:.3f}", err=True)
-            shown["step"] = step
+    def progress(step: int, steps: int, loss: float) -> None:
+        if not as_json and (step == steps or step % 10 == 0):
+            click.echo(f"step {step}/{steps}  loss {loss:.3f}", err=True)
+        shown["step"] = step
 
-        encoder, info = adapt.build_adapted(glossary, force=force, progress=progress)
-        if ship:
-            if Path(info["path"]) == adapt.shipped_file():
-                click.echo("the package already holds these weights", err=True)
-            else:
-                info["shipped"] = str(adapt.ship(info))
-    except SslglossError as exc:
-        raise click.ClickException(str(exc)) from None
+    encoder, info = adapt.build_adapted(glossary, force=force, progress=progress)
+    if ship:
+        if Path(info["path"]) == adapt.shipped_file():
+            click.echo("the package already holds these weights", err=True)
+        else:
+            info["shipped"] = str(adapt.ship(info))
     info = {**info, "encoder": encoder.key}
     if as_json:
         click.echo(json.dumps(info, indent=2))

@@ -1,4 +1,4 @@
-"""A deterministic 2-D map of embeddings (PCA), onto which a query can be placed later.
+"""A deterministic 2-D map of embeddings (scikit-learn's PCA), onto which a query can be placed later.
 
 The demo draws every term as a point and then drops the learner's query onto
 the same plane, so the projection is fitted once and kept: ``transform``
@@ -42,15 +42,12 @@ def project_2d(embeddings: np.ndarray) -> Projection2D:
     x = np.asarray(embeddings, dtype=np.float64)
     if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 2:
         raise InputError(f"a 2-D map needs at least 2 vectors of dimension >= 2, got shape {x.shape}")
-    mean = x.mean(axis=0)
-    centred = x - mean
-    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
-    axes = vt[:2].copy()
+    from sklearn.decomposition import PCA
+
+    pca = PCA(n_components=2, svd_solver="full").fit(x)
+    axes = pca.components_.astype(np.float64)
     for row in axes:  # fix each axis' sign so the picture is reproducible
         if row[np.argmax(np.abs(row))] < 0:
             row *= -1
-    total = float((singular**2).sum())
-    ratio = (singular[:2] ** 2) / total if total > 0 else np.zeros(2)
-    if ratio.shape[0] < 2:
-        ratio = np.pad(ratio, (0, 2 - ratio.shape[0]))
-    return Projection2D(mean=mean, axes=axes, coords=centred @ axes.T, explained_variance_ratio=ratio)
+    ratio = np.nan_to_num(np.asarray(pca.explained_variance_ratio_, dtype=np.float64))
+    return Projection2D(mean=pca.mean_, axes=axes, coords=(x - pca.mean_) @ axes.T, explained_variance_ratio=ratio)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError, ModelError
+from ..storage import process_cached
 
 log = logging.getLogger(__name__)
 
@@ -212,10 +213,6 @@ class Encoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-_encoder: Encoder | None = None
-_encoder_lock = threading.Lock()
-
-
 def _load_sentence_transformer(path: Path):
     # Set before the first import of sentence_transformers / huggingface_hub, which
     # read them at import time: the weights are local and nothing may be downloaded.
@@ -238,13 +235,9 @@ def _load_sentence_transformer(path: Path):
             hf_logging.enable_progress_bar()
 
 
+@process_cached
 def load_encoder() -> Encoder:
     """The process-wide encoder, loaded on first use (~5-10 s) and shared afterwards."""
-    global _encoder
-    if _encoder is None:
-        with _encoder_lock:
-            if _encoder is None:
-                path = model_path()
-                log.info("loading %s from %s", MODEL_NAME, path)
-                _encoder = Encoder(_load_sentence_transformer(path))
-    return _encoder
+    path = model_path()
+    log.info("loading %s from %s", MODEL_NAME, path)
+    return Encoder(_load_sentence_transformer(path))
