@@ -131,12 +131,14 @@ class EvalReport:
     models: dict = field(default_factory=dict)
     corpus: dict = field(default_factory=dict)
     search: object = None
+    sentiment: dict | None = None
     learner: list = field(default_factory=list)  # SetScore of each learner set (sslgloss/ml/learner_eval.py)
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         out = {k: getattr(self, k) for k in ("models", "corpus", "masked", "next_word", "probe_summary", "probes", "search", "notes")}
         out["learner"] = [s.as_dict() for s in self.learner]
+        out["sentiment"] = self.sentiment
         return out
 
 
@@ -191,32 +193,32 @@ def run_eval(max_lines: int | None = None, include_search: bool = True, part: st
 
     report.learner = [fill_mask_score(part), next_word_score(part)]
     if include_search:
-        report.search = _search_eval(report.notes)
+        report.search = _search_eval(report.notes, part)
+        report.sentiment = _sentiment_eval(report.notes, part)
     return report
 
 
-def _search_eval(notes: list[str]):
-    """The search helper's evaluation, when sslgloss.search exists (it is optional here)."""
-    import importlib.util
-
-    if importlib.util.find_spec("sslgloss.search") is None:
-        return None
+def _search_eval(notes: list[str], part: str = "test"):
+    """Search on the learner set's ``part`` (questions without the terms' words), every mode."""
     try:
-        from sslgloss import search
+        from sslgloss.search import evaluate
+        from sslgloss.search.evaluation import load_learner_questions
 
-        evaluate = getattr(search, "evaluate", None)
-        if evaluate is None:
-            return None
-        result = evaluate()
-        if isinstance(result, dict):  # the per-question detail belongs to `sslgloss search-eval`
-            return {k: v for k, v in result.items() if k != "per_question"}
-        if hasattr(result, "as_dict"):
-            return result.as_dict()
-        if hasattr(result, "model_dump"):
-            return result.model_dump()
-        return result if isinstance(result, (dict, list, str, int, float)) else str(result)
+        result = evaluate(questions=load_learner_questions(part))
+        return {k: v for k, v in result.items() if k != "per_question"}  # the detail: `sslgloss search-eval`
     except Exception as err:  # the search part must not hide the model figures
         notes.append(f"search evaluation failed: {type(err).__name__}: {err}")
+        return None
+
+
+def _sentiment_eval(notes: list[str], part: str = "test", seeds: int = 1) -> dict | None:
+    """Sentiment with 16 labels on the learner set's ``part`` (more draws: `sslgloss sentiment --eval`)."""
+    try:
+        from sslgloss.scenarios.sentiment_eval import evaluate
+
+        return evaluate(part, seeds=seeds)
+    except Exception as err:
+        notes.append(f"sentiment evaluation failed: {type(err).__name__}: {err}")
         return None
 
 
@@ -245,18 +247,17 @@ def format_report(report: EvalReport) -> str:
         from .learner_eval import format_scores
 
         lines += ["", *format_scores(report.learner)]
-    if report.search is not None:
-        lines += ["", "Search (sslgloss.search.evaluate)"]
-        if isinstance(report.search, dict) and isinstance(report.search.get("modes"), dict):
-            lines.append(f"  {report.search.get('questions', '?')} questions       recall@1  recall@5    MRR")
-            for mode, fig in report.search["modes"].items():
-                lines.append(f"  {mode:<22} {fig.get('recall@1', 0):>8.3f}  {fig.get('recall@5', 0):>8.3f}  {fig.get('mrr', 0):>6.3f}")
-        elif isinstance(report.search, str):
-            lines.append(report.search)
-        else:
-            import json
-
-            lines.append(json.dumps(report.search, indent=2, default=str))
+    if isinstance(report.search, dict) and isinstance(report.search.get("modes"), dict):
+        lines += ["", f"Search, learner set ({report.search.get('questions', '?')} questions)   recall@1  recall@5    MRR"]
+        for mode, fig in report.search["modes"].items():
+            lines.append(f"  {mode:<30} {fig.get('recall@1', 0):>8.3f}  {fig.get('recall@5', 0):>8.3f}  {fig.get('mrr', 0):>6.3f}")
+    if report.sentiment:
+        sent = report.sentiment
+        lines += ["", f"Sentiment with {sent['labels']} labels, learner set ({sent['sentences']} sentences, "
+                      f"{sent['seeds']} draw(s))   accuracy   right with P >= 0.8"]
+        for method in sent["methods"].values():
+            lines.append(f"  {method['name'][:52]:<52} {method['learner_accuracy']['mean']:>6.3f}   "
+                         f"{method['learner_confident_right']['mean']:>6.3f}")
     for note in report.notes:
         lines.append(f"Note: {note}")
     return "\n".join(lines)

@@ -98,6 +98,12 @@ def test_eval_reports_both_models_against_baselines(run):
     data = json.loads(result.output)
     assert data["masked"]["top5"] > data["masked"]["base_top5"]
     assert data["next_word"]["kn3_token_ppl"] > 1 and data["probe_summary"]["probes"] >= 30
+    learner = {s["name"]: s for s in data["learner"]}
+    assert learner["fill-mask"]["part"] == "test" and learner["fill-mask"]["items"] >= 60
+    assert learner["next-word"]["items"] >= 60 and learner["next-word"]["baseline"].startswith("Kneser")
+    assert data["search"]["modes"]["semantic"]["recall@1"] > data["search"]["modes"]["keyword"]["recall@1"]
+    sentiment = data["sentiment"]["methods"]
+    assert sentiment["tuned"]["learner_accuracy"]["mean"] > sentiment["bow"]["learner_accuracy"]["mean"] + 0.15
 
 
 @pytest.mark.slow
