@@ -71,11 +71,9 @@ def server_command(port: int = 8501, address: str = "127.0.0.1", *, app: Path | 
                    base_path: str = "", env: dict[str, str] | None = None) -> ServerCommand:
     """The command that serves the demo app on ``address:port`` (under ``/base_path`` behind a proxy)."""
     script = find_app(app)
-    # --runner.postScriptGC false: Streamlit runs a full gc.collect() after every page run, which with torch,
-    # transformers and scikit-learn loaded cost ~200 ms of CPU per run, most of a page run's cost
-    # (benchmarks/README.md, "Server CPU per page run"); Python's own collector still runs as usual.
+    # the app's settings (no garbage collection after every page run, ...) are in its .streamlit/config.toml
     argv = [sys.executable, "-m", "streamlit", "run", script.name, "--server.port", str(port),
-            "--server.address", address, "--server.headless", "true", "--runner.postScriptGC", "false"]
+            "--server.address", address, "--server.headless", "true"]
     if base_path:
         argv += ["--server.baseUrlPath", base_path.strip("/")]
     return ServerCommand(argv, script.parent, server_env(env))
