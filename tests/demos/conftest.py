@@ -25,7 +25,6 @@ def scenario_env(scenario_cache):
     patch = pytest.MonkeyPatch()
     patch.setenv("SSLGLOSS_CACHE", str(scenario_cache))
     patch.setenv("SSLGLOSS_TRAINING_BUDGET", "tiny")
-    patch.setenv("HF_HUB_OFFLINE", "1")
     yield scenario_cache
     patch.undo()
 

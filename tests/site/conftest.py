@@ -41,3 +41,23 @@ def browser_site(tmp_path_factory):
 def small_project(tmp_path):
     """A project over tests/fixtures/graph_small, without installed plugins (fast)."""
     return write_project(tmp_path, term_dirs=[str(GRAPH_SMALL)])
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, one for the site tests (one sync Playwright per process)."""
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: install Debian's `chromium` package (see the README's test command)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

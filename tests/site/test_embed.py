@@ -17,9 +17,6 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 DEMO_PAGES = {"masking": "terms/masked-language-modeling/", "next-word": "terms/next-word-prediction/",
               "masked-image": "terms/masked-image-modeling/"}
 CONTENT_HEIGHT = """() => {
@@ -59,14 +56,9 @@ def demo_server(browser_site, tmp_path_factory):
         proc.kill()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    return browser
 
 
 def open_demo(chromium, site, path: str, width: int = 1366, height: int = 900, scheme: str = "light"):
