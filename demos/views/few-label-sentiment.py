@@ -23,7 +23,7 @@ except (ImportError, KeyError):
 
 @st.cache_resource(show_spinner="Loading the sentence encoder (all-MiniLM-L6-v2, a few seconds on first use)…")
 def load_encoder():
-    """The frozen sentence encoder, once per process (shared with semantic search)."""
+    """The sentence encoder, once per process (its lower layers are shared with semantic search)."""
     return fs.encoder()
 
 
@@ -43,8 +43,10 @@ def classify(text: str, n_labels: int) -> list[dict]:
 def curve_chart() -> dict:
     """The learning curve's Vega-Lite spec, built once per process."""
     rows = [{"labels": r["labels"], "accuracy": r[key], "classifier": name} for r in learning_curve()
-            for key, name in (("sentence_embeddings_accuracy", "sentence embeddings"),
-                              ("bag_of_words_accuracy", "bag of words"))]
+            for key, name in (("sentence_embeddings_accuracy", "sentence embeddings, tuned on the labels"),
+                              ("frozen_embeddings_accuracy", "sentence embeddings, frozen"),
+                              ("bag_of_words_accuracy", "bag of words"))
+            if r.get(key) is not None]
     return {
         "data": {"values": rows},
         "mark": {"type": "line", "point": True},
@@ -66,7 +68,8 @@ def parse_labels(text: str) -> int:
 page.setup_page("Sentiment with few labels", ":material/sentiment_satisfied:")
 st.title("Sentiment with few labels")
 st.caption("Two classifiers learn positive versus negative from the same handful of labelled sentences we "
-           "wrote; one reads frozen self-supervised sentence embeddings, the other counts words.")
+           "wrote (plus two sentences saying what each class means): one reads sentence embeddings from an "
+           "encoder pretrained without labels, the other counts words.")
 
 state.param("input", DEFAULT_INPUT)
 state.param("labels", fs.DEMO_LABELS, parse_labels)
@@ -110,10 +113,14 @@ page.explain(
     "masked words, then to place sentences that mean the same thing close together. Its 384 numbers per "
     "sentence already encode a lot about meaning, so a logistic regression on top needs only a few labelled "
     "examples to find a direction that separates pleased from displeased. That reuse of a pretrained model is "
-    "**transfer learning**; here the encoder stays frozen (a linear probe), whereas **fine-tuning** would also "
-    "adjust its weights with our labels.\n\n"
+    "**transfer learning**. Here the encoder is also **fine-tuned** a little, the way SetFit does it: from the "
+    "few labelled sentences we make pairs (same label: should be close; different labels: should be apart) "
+    "and adjust only its top two layers for a few seconds, so that its embeddings put pleased and displeased "
+    "sentences apart. The chart shows both: the frozen encoder (a linear probe) and the tuned one.\n\n"
     "The bag-of-words classifier knows only the words in its labelled sentences: a word it has not seen with a "
     "label counts for nothing, which is why it needs many more labels.\n\n"
-    "The encoder was tuned for topic similarity, not sentiment, so it is far from perfect on tricky sentences "
-    "(negation, contrast, understatement): that gap is what fine-tuning on sentiment labels would close.",
+    "The encoder was pretrained for topic similarity, not sentiment, so it is far from perfect on tricky "
+    "sentences (negation, contrast, understatement). On 80 plain reviews it had never seen, written outside "
+    "the project, 16 labels give about 87% right (bag of words: 57%); `sslgloss sentiment --eval test` "
+    "measures it.",
     TERMS)
