@@ -10,11 +10,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import GlossaryError, Problem, SslglossError, UnknownTermError
+from .errors import GlossaryError, InputError, ModelError, Problem, SslglossError, UnknownTermError
 from .glossary import Glossary, load_glossary
 from .graph import backlinks, central_terms, clusters, learning_path, neighbours, shortest_path
-from .hookspecs import hookimpl
-from .plugins import DemoPage, iter_demos
+from .hookspecs import DemoPage, hookimpl
+from .plugins import iter_demos
 from .relations import RelationType
 from .schema import DemoSpec, Reference, Term
 
@@ -23,6 +23,8 @@ __all__ = [
     "DemoSpec",
     "Glossary",
     "GlossaryError",
+    "InputError",
+    "ModelError",
     "Problem",
     "Reference",
     "RelationType",

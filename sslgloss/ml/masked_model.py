@@ -2,8 +2,8 @@
 
 Position comes from a fixed distance-based attention bias set up at init
 (ALiBi-like): head 0 looks only left, head 1 only right, the others both ways,
-each with a penalty that grows with distance. Measured on this corpus
-(shared/NOTES-models.md): with learned position embeddings instead, the model
+each with a penalty that grows with distance. Measured on this corpus before
+the project had code: with learned position embeddings instead, the model
 stayed on the unigram plateau (it predicted frequent words whatever the
 context) for the whole 10-minute budget; with the bias it passed 2x the
 unigram baseline in about 5 minutes.

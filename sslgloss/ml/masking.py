@@ -2,8 +2,7 @@
 
 The same number of positions is masked in every row of every batch (rounded
 from the rate), which keeps each training step the same size: with a count
-that varied per row, steps were slower and memory grew over a run
-(shared/NOTES-models.md).
+that varied per row, steps were slower and memory grew over a run.
 """
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ def train(config: MaskedImageConfig, progress: Progress | None = None) -> Any:
     for step in range(config.steps):
         idx = torch.from_numpy(rng.choice(len(patches), size=config.batch_size, replace=False))
         batch = patches[idx]
-        # a fixed number of hidden patches per batch keeps steps fast (see NOTES-models.md)
+        # a fixed number of hidden patches per batch keeps every step the same size (fast, steady memory)
         k = int(rng.integers(config.min_hidden, config.max_hidden + 1))
         hidden = torch.rand(config.batch_size, NUM_PATCHES).argsort(dim=1) < k
         _, loss = model(batch, hidden)

@@ -2,7 +2,7 @@
 
 Terms are deliberately *not* listed in the navigation: mkdocs-material writes
 the whole navigation into every page, so a nav entry per term makes the build
-quadratic in the number of terms (shared/NOTES-site.md). Readers reach terms
+quadratic in the number of terms (benchmarks/bench_site.py measures it). Readers reach terms
 through these pages, search, links and the graph instead; each page here is
 linear in the number of terms it lists.
 """
