@@ -165,3 +165,18 @@ def test_every_mask_spelling_is_read_as_mask(shipped, spelling):
     assert attention(f"The {spelling} sat").tokens == attention("The [MASK] sat").tokens
 
 
+
+
+def test_watch_it_learn_shows_learning_within_seconds_on_the_toy_world():
+    """The default "watch it learn": the loss falls and the guesses turn into the toy world's facts."""
+    from sslgloss.ml.live import TOY_FACTS, TOY_PROBES, train_live
+
+    result = train_live(steps=200, every=50, seed=0)
+    first, last = result.losses[0], sum(result.losses[-20:]) / 20
+    assert last < first / 2, (first, last)
+    objects = {o for _, _, o in TOY_FACTS}
+    final = result.probes[max(result.probes)]
+    assert set(final) == set(TOY_PROBES)
+    right = sum(guesses[0].word in objects for guesses in final.values())
+    assert right >= 2, final  # the top guess is one of the facts' objects for most probes
+    assert final["Bees make [MASK]."][0].word == "honey" or "honey" in [g.word for g in final["Bees make [MASK]."]]
