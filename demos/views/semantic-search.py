@@ -72,7 +72,13 @@ EXPLANATION = (
     "shares none of its words. **BM25** ranks the same passages by the words they share with the query, each "
     "weighted by how rare it is; it is fast and exact, and it finds nothing when the words differ. Hybrid "
     "search fuses both rankings. The map squeezes the 384 dimensions onto two axes (PCA), so points that are "
-    "close are usually, not always, close in meaning."
+    "close are usually, not always, close in meaning.\n\n"
+    "**It also tried to teach itself this glossary.** Its upper layers were tuned by contrastive learning on "
+    "pairs the glossary gives for free: a term's name and its summary, its summary and its definition, a "
+    "sentence about a term with the term's own name blanked out and the summary. No one labelled anything: "
+    "self-supervised learning on the site's own text. On 80 newcomer questions kept aside while tuning, the "
+    "right term comes first for 59% of them (the encoder before tuning: 60%; keywords alone: 44%): meaning "
+    "beats keywords, and this small adaptation did not add to it."
 )
 TERMS = ["semantic-search", "sentence-embedding", "cosine-similarity", "bm25", "contrastive-learning",
          "information-retrieval"]
