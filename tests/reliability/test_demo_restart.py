@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from .conftest import DemoServer, free_port
+from sslgloss.demos.server import DemoServer, free_port
 
 from .test_faults import build_site, site_config
 

@@ -18,7 +18,9 @@ import pytest
 
 from benchmarks.load import BY_ID, demo_url, run_protocol, wait_answer
 
-from .conftest import NGINX, REPO, DemoServer, free_port, wait_http
+from sslgloss.demos.server import DemoServer, free_port, wait_http
+
+from .conftest import NGINX, REPO
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 TEMPLATE = REPO / "docs" / "deploy" / "nginx.conf"

@@ -16,7 +16,7 @@ import pytest
 from benchmarks.load import BY_ID, PROTOCOL_WIDGET, in_worker_thread, run_protocol
 from benchmarks.protocol_client import Session
 
-from .conftest import DemoServer
+from sslgloss.demos.server import DemoServer
 
 
 def _run(coroutine):

@@ -30,30 +30,13 @@ CONTENT_HEIGHT = """() => {
 
 @pytest.fixture(scope="module")
 def demo_server(browser_site, tmp_path_factory):
-    from sslgloss.demos.launcher import server_command
+    from sslgloss.demos.server import DemoServer
 
-    cache = tmp_path_factory.mktemp("demo-cache")
-    command = server_command(browser_site.demos_port, env={
-        **__import__("os").environ, "SSLGLOSS_TRAINING_BUDGET": "tiny", "SSLGLOSS_CACHE": str(cache),
-        "SSLGLOSS_SITE_URL": browser_site.url})
-    proc = command.popen(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if urllib.request.urlopen(browser_site.demos_url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            pytest.fail("the demo server did not start within 90 s")
-        time.sleep(0.5)
-    yield browser_site.demos_url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    env = {"SSLGLOSS_TRAINING_BUDGET": "tiny", "SSLGLOSS_CACHE": str(tmp_path_factory.mktemp("demo-cache")),
+           "SSLGLOSS_SITE_URL": browser_site.url}
+    with DemoServer(port=browser_site.demos_port, env=env) as server:
+        server.wait_ready(90)
+        yield server.url
 
 
 @pytest.fixture
