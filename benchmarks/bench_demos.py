@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.load import BY_ID, CHROMIUM, CHROMIUM_ARGS, DemoServer, change_input, demo_url, wait_answer  # noqa: E402
+from benchmarks.load import BY_ID, CHROMIUM, CHROMIUM_ARGS, change_input, demo_url, wait_answer  # noqa: E402
+from sslgloss.demos.server import DemoServer  # noqa: E402
 
 INPUTS = {
     "masking": [f"{s} [MASK]." for s in (

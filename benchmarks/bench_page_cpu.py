@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import time
@@ -40,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # load.py and protocol_client.py sit next to this file
     sys.path.insert(0, str(HERE))
 
-from load import BY_ID, PROTOCOL_WIDGET, SCENARIOS, DemoServer, cpu_seconds  # noqa: E402
+from load import BY_ID, PROTOCOL_WIDGET, SCENARIOS, cpu_seconds, print_run_header, start_server  # noqa: E402
 
 TARGET_MS = {"masking": 30, "next-word": 30, "semantic-search": 30,
              "masked-image": 60, "song-styles": 60, "few-label-sentiment": 60}
@@ -126,16 +125,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--url needs --pid (the server process whose CPU time is read)")
     sys.stdout.reconfigure(line_buffering=True)
     demos = [BY_ID[d] for d in args.demos.split(",")] if args.demos else SCENARIOS
-    with open("/proc/loadavg") as f:
-        print(f"load average at start: {' '.join(f.read().split()[:3])}  cores: {os.cpu_count()}")
-    print("command: .venv/bin/python benchmarks/bench_page_cpu.py " + " ".join(argv if argv is not None else sys.argv[1:]))
+    print_run_header("bench_page_cpu.py", argv)
     server = None
     try:
         if args.url:
             base, pid = args.url, args.pid
         else:
-            server = DemoServer(log_path=Path("/tmp") / f"sslgloss-page-cpu-{os.getpid()}.log").start()
-            print(f"server: {server.url} (log {server.log_path}); health after {server.wait_ready(180):.1f} s")
+            server = start_server("page-cpu")
             base, pid = server.url, server.proc.pid
         for scenario in demos:  # warm-up: models load, per-process caches fill (twice: lazy pieces too)
             started = time.monotonic()

@@ -16,37 +16,11 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import statistics
 import sys
 import tempfile
 import time
 
-QUERIES = [
-    "how can a model learn from data without anyone labelling it",
-    "hide some words and predict them",
-    "how alike are two vectors",
-    "grouping songs by style from the audio alone",
-    "keep training a pretrained model on my own small dataset",
-    "which word comes next",
-]
-
-
-def rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def median_ms(fn, repeats: int) -> float:
-    fn(0)  # warm-up
-    times = []
-    for i in range(repeats):
-        start = time.perf_counter()
-        fn(i)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+from bench_search import QUERIES, median_ms, rss_mb  # the same queries and timing as bench_search
 
 
 def row(name: str, value: str, target: str = "") -> None:

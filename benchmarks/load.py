@@ -52,7 +52,21 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 
 # ----------------------------------------------------------------------------- the server
 
-from sslgloss.demos.server import DemoServer, free_port, rss_mb, wait_http  # noqa: E402,F401  (re-used here)
+from sslgloss.demos.server import DemoServer  # noqa: E402
+
+
+def print_run_header(script: str, argv: list[str] | None) -> None:
+    """The machine's load and the exact command, first in every benchmark's output."""
+    with open("/proc/loadavg") as f:
+        print(f"load average: {' '.join(f.read().split()[:3])}  cores: {os.cpu_count()}")
+    print(f"command: .venv/bin/python benchmarks/{script} " + " ".join(argv if argv is not None else sys.argv[1:]))
+
+
+def start_server(tag: str) -> DemoServer:
+    """The real demo server on a free port for one benchmark run, its log in /tmp."""
+    server = DemoServer(log_path=Path("/tmp") / f"sslgloss-{tag}-{os.getpid()}.log").start()
+    print(f"server: {server.url} (log {server.log_path}); health after {server.wait_ready(180):.1f} s")
+    return server
 
 
 def cpu_seconds(pid: int) -> float:
@@ -506,16 +520,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # progress shows up even when the output goes to a file
     demos = [BY_ID[d] for d in args.demos.split(",")] if args.demos else SCENARIOS
-    with open("/proc/loadavg") as f:
-        print(f"load average: {f.read().split()[:3]}  cores: {os.cpu_count()}")
-    print("command: .venv/bin/python benchmarks/load.py " + " ".join(argv if argv is not None else sys.argv[1:]))
+    print_run_header("load.py", argv)
     server = None
     try:
         if args.url:
             base = args.url
         else:
-            server = DemoServer(log_path=Path("/tmp") / f"sslgloss-load-{os.getpid()}.log").start()
-            print(f"server: {server.url} (log {server.log_path}); health after {server.wait_ready(180):.1f} s")
+            server = start_server("load")
             base = server.url
         warm = warm_up(base, demos)
         print("warm-up, first answer per demo (s): "

@@ -15,7 +15,7 @@ Three helpers that everything else uses, so each idea has one home:
   into the cache cannot run code;
 - :func:`process_cached` — a function whose one result is computed on first
   use and shared by every thread of the process (the models a demo server
-  holds), with :func:`forget_process_cache` for tests.
+  holds); each such function has ``cache_clear()`` for tests.
 
 >>> import os, tempfile
 >>> os.environ["SSLGLOSS_CACHE"] = tempfile.mkdtemp()
@@ -132,9 +132,6 @@ def read_checkpoint(path: str | os.PathLike, kind: str | None = None, *, fix: st
     return payload
 
 
-_cached_functions: list[Callable[..., Any]] = []
-
-
 def process_cached(function: Callable[..., T] | None = None, *, key: Callable[..., Any] | None = None):
     """Compute ``function(...)`` once per distinct key and share the result across threads.
 
@@ -157,13 +154,6 @@ def process_cached(function: Callable[..., T] | None = None, *, key: Callable[..
                 return store[k]
 
         wrapper.cache_clear = store.clear  # type: ignore[attr-defined]
-        _cached_functions.append(wrapper)
         return wrapper
 
     return decorate(function) if function is not None else decorate
-
-
-def forget_process_cache() -> None:
-    """Drop every :func:`process_cached` result (tests; a demo server after new weights were trained)."""
-    for function in _cached_functions:
-        function.cache_clear()  # type: ignore[attr-defined]

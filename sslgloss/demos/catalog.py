@@ -12,7 +12,7 @@ pip-installed sslgloss can serve them as well as a checkout.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,6 @@ class CoreDemo:
     terms: tuple[str, ...]
     icon: str
     default_input: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def fallback(self) -> str:

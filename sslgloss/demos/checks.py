@@ -85,6 +85,3 @@ def parse_choice(choices: list[str] | tuple[str, ...]) -> Callable[[str], str]:
 
     return parse
 
-
-def truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}

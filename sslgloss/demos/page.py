@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterator
 import streamlit as st
 
 from ..errors import InputError, SslglossError
+from .checks import parse_choice
 
 SITE_URL_ENV = "SSLGLOSS_SITE_URL"
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
@@ -158,24 +159,14 @@ class PageState:
         st.session_state[self.key(name)] = value
         self.sync(name, default, fmt)
 
-
     def tabs(self, labels: list[str], name: str = "tab") -> list:
         """Tabs that compute only the open one (``tab.open``), the open tab kept in ``?name=``.
 
         A widget inside a tab that is not open is not drawn, so Streamlit forgets its value: give
         such widgets ``value=state.initial(...)`` and ``on_change=state.sync`` (sync keeps it there).
         """
-        self.param(name, labels[0], _choice(labels))
+        self.param(name, labels[0], parse_choice(labels))
         return st.tabs(labels, key=self.key(name), on_change=self.sync, args=(name, labels[0]))
-
-
-def _choice(labels: list[str]) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        if text not in labels:
-            raise InputError(f"`{text}` is not one of: {', '.join(labels)}")
-        return text
-
-    return parse
 
 
 # ----------------------------------------------------------------------------- explanations and links

@@ -142,7 +142,7 @@ class EvalReport:
         return out
 
 
-def run_eval(max_lines: int | None = None, include_search: bool = True, part: str = "test") -> EvalReport:
+def run_eval(max_lines: int | None = None, include_sentence_demos: bool = True, part: str = "test") -> EvalReport:
     """Evaluate the models that inference would load (cache dir, else shipped) on the held-out split."""
     report = EvalReport()
     corpus = build_corpus()
@@ -192,7 +192,7 @@ def run_eval(max_lines: int | None = None, include_search: bool = True, part: st
     from .learner_eval import fill_mask_score, next_word_score
 
     report.learner = [fill_mask_score(part), next_word_score(part)]
-    if include_search:
+    if include_sentence_demos:  # search and sentiment: both load the MiniLM sentence encoder
         report.search = _search_eval(report.notes, part)
         report.sentiment = _sentiment_eval(report.notes, part)
     return report

@@ -40,7 +40,7 @@ import numpy as np
 from ..errors import InputError
 from ..storage import atomic_writer, process_cached, read_checkpoint, write_checkpoint
 from . import runtime
-from .sentiment_data import DATA_FILE, DESCRIPTIONS, TEST_FRACTION, Sentences, description_data, load_split, sample_labels  # noqa: F401
+from .sentiment_data import DESCRIPTIONS, description_data, load_split, sample_labels
 from .few_shot_tuning import TuneConfig, TunedEncoder, copy_top_layers, tune, tune_config
 
 LABELS = ("negative", "positive")

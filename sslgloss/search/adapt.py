@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..errors import ModelError
-from .pairs import ADAPT_VERSION, DEFAULT_RECIPE, Recipe, batches, training_pairs  # noqa: F401  (the recipe)
+from .pairs import DEFAULT_RECIPE, Recipe, batches, training_pairs
 
 log = logging.getLogger(__name__)
 

@@ -32,10 +32,6 @@ NEAREST = 48  # then each node is pushed by at most this many close neighbours
 LAYOUT_VERSION = "4"
 
 
-def site_cache_dir() -> Path:
-    return cache_dir("site")
-
-
 def _undirected(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> nx.Graph:
     g = nx.Graph()
     g.add_nodes_from(nodes)
@@ -124,7 +120,7 @@ class GraphLayout:
 
     def __init__(self, seed: int = 42, cache: Path | None = None):
         self.seed = seed
-        self.cache = cache if cache is not None else site_cache_dir()
+        self.cache = cache if cache is not None else cache_dir("site")
 
     def key(self, nodes: list[str], edges: list[tuple[str, str]]) -> str:
         digest = hashlib.sha256()

@@ -9,7 +9,7 @@ import pytest
 def test_shipped_weights_beat_their_baselines(shipped):
     from sslgloss.ml.evaluate import run_eval
 
-    report = run_eval(include_search=False)
+    report = run_eval(include_sentence_demos=False)
     masked, nxt = report.masked, report.next_word
     assert masked["top5"] >= 2 * masked["base_top5"], masked
     assert nxt["token_ppl"] < nxt["kn3_token_ppl"], nxt

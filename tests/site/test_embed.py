@@ -39,13 +39,8 @@ def demo_server(browser_site, tmp_path_factory):
         yield server.url
 
 
-@pytest.fixture
-def chromium(browser):
-    return browser
-
-
-def open_demo(chromium, site, path: str, width: int = 1366, height: int = 900, scheme: str = "light"):
-    context = chromium.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+def open_demo(browser, site, path: str, width: int = 1366, height: int = 900, scheme: str = "light"):
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     page = context.new_page()
     hosts: set[str] = set()
     page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
@@ -77,8 +72,8 @@ def settled_sizes(page, timeout: float = 120.0, min_content: int = 300) -> tuple
 
 
 @pytest.mark.parametrize("demo", sorted(DEMO_PAGES))
-def test_the_frame_takes_the_demos_height_with_no_inner_scrollbar(chromium, browser_site, demo_server, demo):
-    context, page, hosts = open_demo(chromium, browser_site, DEMO_PAGES[demo])
+def test_the_frame_takes_the_demos_height_with_no_inner_scrollbar(browser, browser_site, demo_server, demo):
+    context, page, hosts = open_demo(browser, browser_site, DEMO_PAGES[demo])
     try:
         frame_height, inside = settled_sizes(page)
         assert inside["scroll"] <= inside["client"] + 2, "a scrollbar inside the frame"
@@ -94,8 +89,8 @@ def test_the_frame_takes_the_demos_height_with_no_inner_scrollbar(chromium, brow
         context.close()
 
 
-def test_the_demo_follows_the_sites_dark_toggle(chromium, browser_site, demo_server):
-    context, page, _ = open_demo(chromium, browser_site, DEMO_PAGES["masking"])
+def test_the_demo_follows_the_sites_dark_toggle(browser, browser_site, demo_server):
+    context, page, _ = open_demo(browser, browser_site, DEMO_PAGES["masking"])
     try:
         frame = page.locator(".sslgloss-demo__live iframe").first
         assert "embed_options=light_theme" in frame.get_attribute("src")
@@ -117,8 +112,8 @@ def test_the_demo_follows_the_sites_dark_toggle(chromium, browser_site, demo_ser
         context.close()
 
 
-def test_on_a_phone_nothing_is_wider_than_the_screen(chromium, browser_site, demo_server):
-    context, page, _ = open_demo(chromium, browser_site, DEMO_PAGES["masking"], width=390, height=844)
+def test_on_a_phone_nothing_is_wider_than_the_screen(browser, browser_site, demo_server):
+    context, page, _ = open_demo(browser, browser_site, DEMO_PAGES["masking"], width=390, height=844)
     try:
         _, inside = settled_sizes(page)
         assert inside["width"] <= inside["clientWidth"] + 1, "the demo scrolls sideways inside its frame"
