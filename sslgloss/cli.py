@@ -32,6 +32,7 @@ LAZY_COMMANDS = {
     "search-train": "sslgloss.search.cli",
     "demos": "sslgloss.demos.launcher",
     "sentiment": "sslgloss.scenarios.cli",
+    "site": "sslgloss.site.cli",
 }
 
 

@@ -34,6 +34,10 @@ class DemoPage:
     icon: str | None = None
     fallback: str | Callable[..., str] | None = None
     plugin: str = ""
+    reads_glossary: bool = False  # its static result depends on the glossary's text (it is recomputed after edits)
+    # the URL parameters the page reads besides ``input`` (a term's ``demos: params:`` is checked against them);
+    # None: not declared, any name is accepted
+    params: tuple[str, ...] | None = None
 
     def fallback_function(self) -> Callable[..., str] | None:
         """Resolve ``fallback`` (a callable or "module:function") lazily."""

@@ -33,6 +33,8 @@ class CoreDemo:
     terms: tuple[str, ...]
     icon: str
     default_input: str | None = None
+    reads_glossary: bool = False
+    params: tuple[str, ...] = ()  # the URL parameters its page reads besides `input` (demos/views/<id>.py)
 
     @property
     def fallback(self) -> str:
@@ -42,18 +44,22 @@ class CoreDemo:
 
 CORE_DEMOS = (
     CoreDemo("masking", "Masking: fill in the blank", ("masked-language-modeling", "bert"),
-             ":material/text_fields:", "Self-supervised learning needs no [MASK] data."),
+             ":material/text_fields:", "Self-supervised learning needs no [MASK] data.",
+             params=("k", "tab", "sentence", "rate", "seed", "layer", "head")),
     CoreDemo("next-word", "Next-word prediction", ("next-word-prediction", "gpt"),
-             ":material/keyboard_double_arrow_right:", "Self-supervised learning is a way to"),
+             ":material/keyboard_double_arrow_right:", "Self-supervised learning is a way to",
+             params=("temperature", "top_k", "top_p", "seed", "k")),
     CoreDemo("semantic-search", "Semantic search", ("semantic-search",), ":material/search:",
-             "how can a model learn from data nobody labelled"),
-    CoreDemo("masked-image", "The missing part of an image", ("masked-image-modeling", "mae"), ":material/image:"),
+             "how can a model learn from data nobody labelled", reads_glossary=True, params=("mode", "k")),
+    CoreDemo("masked-image", "The missing part of an image", ("masked-image-modeling", "mae"), ":material/image:",
+             params=("mask", "image")),
     CoreDemo("song-styles", "Songs grouped by style",
              ("audio-representation-learning", "contrastive-learning", "self-supervised-learning"),
-             ":material/music_note:"),
+             ":material/music_note:", params=("clip", "colour")),
     CoreDemo("few-label-sentiment", "Sentiment with few labels", ("sentiment-analysis", "transfer-learning",
                                                                   "fine-tuning"),
-             ":material/sentiment_satisfied:", "The demo was clear and the model surprisingly good."),
+             ":material/sentiment_satisfied:", "The demo was clear and the model surprisingly good.",
+             params=("labels",)),
 )
 
 #: what each demo shows when a term names no input (the pages and the static results use the same)
@@ -69,7 +75,7 @@ def default_input(demo_id: str, spec: Any = None) -> str:
 def core_demo_pages() -> list[DemoPage]:
     views = app_dir() / "views"
     return [DemoPage(id=d.id, title=d.title, script=views / f"{d.id}.py", terms=list(d.terms), icon=d.icon,
-                     fallback=d.fallback) for d in CORE_DEMOS]
+                     fallback=d.fallback, reads_glossary=d.reads_glossary, params=d.params) for d in CORE_DEMOS]
 
 
 @hookimpl

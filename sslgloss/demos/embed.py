@@ -5,8 +5,10 @@ app uses the demo id as each page's ``url_path``). It starts without ``src``:
 the page's script probes ``{demos_url}/_stcore/health`` and only loads the
 iframe when the server answers, so a reader never sees a browser error page.
 Until then (or if the server stops) the static result is shown: HTML that the
-demo plugin computes with the same model at build time. Computing it can take
-seconds, so it is cached on disk by demo id, input and glossary fingerprint.
+demo plugin computes with the same model. Computing it can take seconds, so a
+site build never does it for a result it has: results are cached on disk and the
+core glossary's ship precomputed (:class:`FallbackCache`, ``sslgloss demos static``);
+``mkdocs serve`` computes missing or outdated ones in the background.
 If the fallback fails, the slot shows how to start the demos instead, and the
 build logs a warning.
 
@@ -26,7 +28,9 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import quote, urlencode
@@ -41,6 +45,13 @@ from ..site.templating import TEMPLATES, environment
 class _WorkerError(Exception):
     pass
 
+
+_IN_FLIGHT: set[tuple] = set()  # (cache folder, result key) being computed in a background thread
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
+#: results precomputed for the core glossary, shipped with the package (``sslgloss site demo-results`` writes them)
+SHIPPED_RESULTS = Path(__file__).parent / "static-results"
 
 START_COMMAND = "make serve"
 START_COMMAND_ALT = "sslgloss demos"
@@ -64,30 +75,83 @@ def demo_url(demos_url: str, demo_id: str, input_text: str | None, params: dict 
     return url + ("?" + urlencode(query) if query else "")
 
 
-class FallbackCache:
-    """Static demo results on disk, keyed by demo id + input + params + glossary fingerprint."""
+@dataclass(frozen=True)
+class Cached:
+    html: str
+    fresh: bool  # False: computed for an earlier text of the same terms (see FallbackCache)
 
-    def __init__(self, root: Path, fingerprint: str):
+
+def terms_key(term_ids: Iterable[str]) -> str:
+    """A digest of which terms a glossary has (not what they say)."""
+    return hashlib.sha256("\0".join(sorted(term_ids)).encode()).hexdigest()[:8]
+
+
+class FallbackCache:
+    """Static demo results on disk, one file each: ``{demo}-{what}-{terms}-{text}.html``.
+
+    ``what`` digests the input, the params and the salt (the templates and the code that
+    write the results). Most demos do not read the glossary, so ``terms`` and ``text`` are
+    ``any`` and no term edit touches them. A demo that does (semantic search ranks the
+    glossary's terms) names the glossary's term ids (``terms``) and its whole text
+    (``text``, the fingerprint): after an edit that keeps the same terms, the earlier result
+    is *stale* — still right about which terms exist, shown at once, recomputed when the
+    caller chooses. ``shipped`` is a read-only folder of results precomputed for the core
+    glossary (the package ships them, ``sslgloss demos static`` writes them), so a fresh
+    clone's first build computes nothing.
+    """
+
+    def __init__(self, root: Path, fingerprint: str, terms: str = "", shipped: Path | None = None, salt: str = ""):
         self.root = root
         self.fingerprint = fingerprint
+        self.terms = terms or fingerprint
+        self.shipped = shipped
+        self.salt = salt
 
-    def path(self, demo_id: str, input_text: str | None, params: dict) -> Path:
-        key = "\0".join([demo_id, input_text or "", repr(sorted(params.items())), self.fingerprint])
-        digest = hashlib.sha256(key.encode()).hexdigest()[:20]
-        return self.root / f"{demo_id}-{digest}.html"
+    def _what(self, demo_id: str, input_text: str | None, params: dict) -> str:
+        key = "\0".join([demo_id, input_text or "", repr(sorted(params.items())), self.salt])
+        return f"{demo_id}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
-    def get(self, demo_id: str, input_text: str | None, params: dict) -> str | None:
-        try:
-            return self.path(demo_id, input_text, params).read_text(encoding="utf-8")
-        except OSError:
+    def path(self, demo_id: str, input_text: str | None, params: dict, reads_glossary: bool = True) -> Path:
+        glossary = f"{self.terms[:8]}-{self.fingerprint[:12]}" if reads_glossary else "any-any"
+        return self.root / f"{self._what(demo_id, input_text, params)}-{glossary}.html"
+
+    def get(self, demo_id: str, input_text: str | None, params: dict, reads_glossary: bool = True) -> Cached | None:
+        name = self.path(demo_id, input_text, params, reads_glossary).name
+        folders = [self.root] + ([self.shipped] if self.shipped else [])
+        for folder in folders:
+            found = _read(folder / name)
+            if found is not None:
+                return Cached(found, fresh=True)
+        if not reads_glossary:
             return None
+        pattern = f"{self._what(demo_id, input_text, params)}-{self.terms[:8]}-*.html"
+        stale = sorted((p for folder in folders for p in folder.glob(pattern)), key=_mtime, reverse=True)
+        for candidate in stale:
+            found = _read(candidate)
+            if found is not None:
+                return Cached(found, fresh=False)
+        return None
 
-    def put(self, demo_id: str, input_text: str | None, params: dict, fragment: str) -> None:
-        try_atomic_write(self.path(demo_id, input_text, params), fragment)
+    def put(self, demo_id: str, input_text: str | None, params: dict, fragment: str, reads_glossary: bool = True) -> None:
+        try_atomic_write(self.path(demo_id, input_text, params, reads_glossary), fragment)
 
     def salted(self, salt: str) -> "FallbackCache":
-        """The same folder, with ``salt`` (e.g. what the templates say) added to every key."""
-        return FallbackCache(self.root, f"{self.fingerprint}:{salt}")
+        """The same folders, with ``salt`` (e.g. what the templates say) added to every key."""
+        return FallbackCache(self.root, self.fingerprint, self.terms, self.shipped, f"{self.salt}:{salt}")
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def custom_dir_of(templates: jinja2.Environment) -> str | None:
@@ -126,7 +190,7 @@ class DemoSlots:
 
     def __init__(self, demos: Iterable, demos_url: str, cache: FallbackCache | None, fallbacks: bool = True,
                  warn: Callable[[str], None] | None = None, timeout: float = 180.0, workers: int = 2,
-                 templates: jinja2.Environment | None = None):
+                 templates: jinja2.Environment | None = None, note: Callable[[str], None] | None = None):
         self.demos = {d.id: d for d in demos}
         self.demos_url = demos_url.rstrip("/")
         self.templates = templates or environment()
@@ -137,6 +201,7 @@ class DemoSlots:
         self.timeout = timeout
         self.workers = workers
         self.warn = warn or logging.getLogger("mkdocs.plugins.sslgloss").warning
+        self.note = note or logging.getLogger("mkdocs.plugins.sslgloss").info
         self._sanitizer = FallbackSanitizer()
         self._memo: dict[tuple, str | None] = {}
 
@@ -144,26 +209,96 @@ class DemoSlots:
     def _key(spec) -> tuple:
         return (spec.id, spec.input, tuple(sorted(spec.params.items())))
 
-    def prepare(self, terms: Iterable) -> None:
-        """Compute (or load from the cache) the static result of every demo the terms embed."""
+    def prepare(self, terms: Iterable, background: bool = False) -> None:
+        """Find (or compute) the static result of every demo the terms embed.
+
+        A result the cache holds is used as it is; a stale one (see :class:`FallbackCache`)
+        too. With ``background`` (``mkdocs serve``) nothing is computed while the reader
+        waits: missing and stale results are computed in a thread and show on the next
+        rebuild. Otherwise missing ones are computed now and stale ones are left for
+        an explicit refresh (named in one log line).
+        """
         if not self.fallbacks:
             return
-        todo: dict[tuple, tuple] = {}
+        missing: dict[tuple, tuple] = {}
+        stale: dict[tuple, tuple] = {}
         for term in terms:
             for spec in term.demos:
                 key = self._key(spec)
-                if key in self._memo or key in todo or spec.id not in self.demos:
+                if key in self._memo or key in missing or spec.id not in self.demos:
                     continue
-                cached = self.cache.get(spec.id, spec.input, spec.params) if self.cache else None
-                if cached is not None:
-                    self._memo[key] = cached
+                hit = self.cache.get(spec.id, spec.input, spec.params, self._reads(spec)) if self.cache else None
+                if hit is None:
+                    missing[key] = (spec, term.path or term.id)
+                    continue
+                self._memo[key] = hit.html
+                if not hit.fresh:
+                    stale[key] = (spec, term.path or term.id)
+        if background:
+            for key in missing:
+                self._memo[key] = None
+            self._refresh_in_background({**missing, **stale})
+            return
+        if stale:
+            self.note(f"{len(stale)} static demo result(s) were computed for an earlier text of the glossary; "
+                      f"`sslgloss site demo-results` or `mkdocs serve` recomputes them")
+        self._compute_all(missing)
+
+    def outdated(self, terms: Iterable) -> list[tuple[object, str, str]]:
+        """(spec, where, "missing" or "stale") for every static result the cache does not hold as it is now."""
+        found: dict[tuple, tuple] = {}
+        for term in terms:
+            for spec in term.demos:
+                key = self._key(spec)
+                if key in found or spec.id not in self.demos:
+                    continue
+                hit = self.cache.get(spec.id, spec.input, spec.params, self._reads(spec)) if self.cache else None
+                if hit is None or not hit.fresh:
+                    found[key] = (spec, term.path or term.id, "missing" if hit is None else "stale")
                 else:
-                    todo[key] = (spec, term.path or term.id)
+                    found[key] = None
+        return [item for item in found.values() if item is not None]
+
+    def refresh(self, items: list[tuple]) -> int:
+        """Compute ``items`` (from :meth:`outdated`) now; the number that failed (each one was warned about)."""
+        todo = {self._key(spec): (spec, where) for spec, where, _ in items}
+        self._compute_all(todo)
+        return sum(1 for key in todo if self._memo.get(key) is None)
+
+    def result_files(self, terms: Iterable) -> set[Path]:
+        """The cache files the terms' demos use as they are now."""
+        if self.cache is None:
+            return set()
+        return {self.cache.path(spec.id, spec.input, spec.params, self._reads(spec))
+                for term in terms for spec in term.demos if spec.id in self.demos}
+
+    def _reads(self, spec) -> bool:
+        return bool(getattr(self.demos.get(spec.id), "reads_glossary", False))
+
+    def _compute_all(self, todo: dict[tuple, tuple]) -> None:
         if not todo:
             return
         with ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
             for key, result in zip(todo, pool.map(lambda item: self._compute(*item), todo.values())):
                 self._memo[key] = result
+
+    def _refresh_in_background(self, todo: dict[tuple, tuple]) -> None:
+        with _IN_FLIGHT_LOCK:
+            todo = {k: v for k, v in todo.items() if (self.cache.root, k) not in _IN_FLIGHT}
+            _IN_FLIGHT.update((self.cache.root, k) for k in todo)
+        if not todo:
+            return
+        self.note(f"computing {len(todo)} static demo result(s) in the background; they show on the next rebuild")
+
+        def run() -> None:
+            try:
+                with ThreadPoolExecutor(max_workers=1) as pool:  # one at a time: the reader's builds come first
+                    list(pool.map(lambda item: self._compute(*item), todo.values()))
+            finally:
+                with _IN_FLIGHT_LOCK:
+                    _IN_FLIGHT.difference_update((self.cache.root, k) for k in todo)
+
+        threading.Thread(target=run, name="sslgloss-static-results", daemon=True).start()
 
     def _compute(self, spec, where: str) -> str | None:
         demo = self.demos[spec.id]
@@ -185,7 +320,7 @@ class DemoSlots:
             return None
         fragment = self._sanitizer.clean(fragment)
         if self.cache:
-            self.cache.put(spec.id, spec.input, spec.params, fragment)
+            self.cache.put(spec.id, spec.input, spec.params, fragment, self._reads(spec))
         return fragment
 
     def _run_worker(self, fallback: str, spec) -> str:

@@ -131,9 +131,9 @@ class GlossarySite:
             self.urls.pages["graph"] = self.url_of(src_uri)
         self.mentions.add_page(src_uri, doc_title(src_uri, markdown), strip_front_matter(markdown))
 
-    def prepare_demos(self) -> None:
-        """Compute the static demo results every term page needs (slow the first time; cached)."""
-        self.demo_slots.prepare(self.glossary.terms.values())
+    def prepare_demos(self, background: bool = False) -> None:
+        """Find the static demo results every term page needs (see :meth:`DemoSlots.prepare`)."""
+        self.demo_slots.prepare(self.glossary.terms.values(), background=background)
 
     def scan_terms(self) -> None:
         for term in self.glossary.terms.values():

@@ -35,7 +35,7 @@ from mkdocs.utils import CountHandler
 from .atomic import StagedSiteDir
 from .builder import ASSET_PREFIX, GlossarySite, SiteOptions, describe_unknown, term_src_uri
 from .config import SslglossConfig
-from ..demos.embed import FallbackCache
+from ..demos.embed import SHIPPED_RESULTS, FallbackCache, terms_key
 from ..storage import cache_dir
 from .sanitize import ProseCache
 from .termpage import TermPage
@@ -119,7 +119,8 @@ class SslglossPlugin(BasePlugin[SslglossConfig]):
             markdown_extensions=list(config.markdown_extensions), mdx_configs=dict(config.mdx_configs),
             custom_dir=config.theme.custom_dir,
         )
-        cache = FallbackCache(cache_dir("site") / "demo-fallbacks", self.glossary.fingerprint)
+        cache = FallbackCache(cache_dir("site") / "demo-fallbacks", self.glossary.fingerprint,
+                              terms_key(self.glossary.terms), shipped=SHIPPED_RESULTS)
         prose_path = cache_dir("site") / "prose.json"
         if self.prose_cache is None or self.prose_cache.path != prose_path:
             self.prose_cache = ProseCache(prose_path)  # kept across `mkdocs serve` rebuilds
@@ -127,7 +128,7 @@ class SslglossPlugin(BasePlugin[SslglossConfig]):
         for file in files.documentation_pages():
             site.add_doc_page(file.src_uri, file.content_string)
         site.scan_terms()
-        site.prepare_demos()
+        site.prepare_demos(background=self.command == "serve")  # a reader waiting on a rebuild never waits on a model
         for src_uri, markdown in site.generated_pages().items():
             hidden = src_uri.startswith(NOT_IN_NAV_PREFIXES)
             file = File.generated(config, src_uri, content=markdown,

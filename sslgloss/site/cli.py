@@ -1,0 +1,64 @@
+"""`sslgloss site ...`: the site's own steps, outside any static-site generator.
+
+- ``sslgloss site demo-results`` computes the static demo results the core glossary's
+  pages show when no demo server runs, into the folder the package ships
+  (``sslgloss/demos/static-results``), so no site build waits on a model;
+  ``--check`` only says which are missing or outdated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..cli_base import Command
+from ..errors import SslglossError
+
+
+@click.group("site")
+def site() -> None:
+    """The site's own steps (static demo results; pages for any engine)."""
+
+
+@site.command("demo-results", cls=Command)
+@click.option("--check", is_flag=True, help="Only list the results that are missing or outdated; exit 1 if any.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write here instead of the package's folder of shipped results.")
+def demo_results(check: bool, out: Path | None) -> None:
+    """Compute the core glossary's static demo results (what term pages show without a demo server)."""
+    from ..demos.embed import SHIPPED_RESULTS, DemoSlots, FallbackCache, terms_key
+    from ..glossary import load_glossary
+
+    glossary = load_glossary()
+    if glossary.errors:
+        raise SslglossError(f"the glossary has {len(glossary.errors)} error(s); `sslgloss validate` lists them")
+    others = sorted(name for name in glossary.plugins if name != "core")
+    root = out or SHIPPED_RESULTS
+    if others and out is None:
+        raise SslglossError(f"the shipped results are the core glossary's, but plugin(s) {', '.join(others)} are "
+                            "installed too; uninstall them or pass --out DIR")
+    failed: list[str] = []
+    slots = DemoSlots(glossary.demos, "http://127.0.0.1:8501", FallbackCache(root, glossary.fingerprint,
+                      terms_key(glossary.terms)), warn=failed.append, note=lambda message: None)
+    terms = list(glossary.terms.values())
+    todo = slots.outdated(terms)
+    for spec, where, state in todo:
+        click.echo(f"{where}: demo `{spec.id}` ({spec.input or 'default input'}): {state}")
+    if check:
+        if todo:
+            raise SslglossError(f"{len(todo)} static demo result(s) missing or outdated; "
+                                "`sslgloss site demo-results` computes them")
+        click.echo(f"all static demo results are current ({root})")
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    if slots.refresh(todo):
+        raise SslglossError("\n".join(failed + ["some static demo results could not be computed (see above)"]))
+    keep = slots.result_files(terms)
+    removed = [p for p in root.glob("*.html") if p not in keep]
+    for path in removed:
+        path.unlink()
+    click.echo(f"{len(todo)} computed, {len(keep) - len(todo)} already current, {len(removed)} outdated removed: {root}")
+
+
+COMMANDS = [site]
