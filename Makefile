@@ -30,12 +30,14 @@ system-deps:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
 
-# torch is pinned first to the CPU build so that no dependency pulls a multi-GB CUDA build.
+# The full install: the package with every extra (`demos`: torch, Streamlit, sentence-transformers...;
+# `test`). torch is pinned first to the CPU build so that no dependency pulls a multi-GB CUDA build.
+# A writer who only edits terms needs none of it: `pip install -e .` (see README.md, "A light install").
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[demos,test]'
 	touch $(STAMP)
 
 $(AUSTEN): | $(STAMP)
@@ -64,7 +66,7 @@ test-slow: setup
 	SSLGLOSS_TEST_CACHE=$(abspath $(VENV))/test-cache $(BIN)/python -m pytest -m "slow or not slow"
 
 bench: setup
-	$(BIN)/pip install -q -e '.[test,bench]'
+	$(BIN)/pip install -q -e '.[demos,test,bench]'
 	$(BIN)/python -m benchmarks
 
 train: setup

@@ -13,15 +13,22 @@ from pathlib import Path
 import click
 
 from .errors import SslglossError
+from .extras import missing_extra
 
 
 def clean_errors(invoke, ctx: click.Context):
     """The one error handler of the command line: an ``SslglossError`` (bad input, a missing model...)
-    becomes click's ``Error: ...`` and exit status 1, Ctrl+C a short "interrupted"; never a traceback."""
+    becomes click's ``Error: ...`` and exit status 1, a package of the `demos` extra that is not installed
+    the line that says how to install it, Ctrl+C a short "interrupted"; never a traceback."""
     try:
         return invoke(ctx)
     except SslglossError as err:
         raise click.ClickException(str(err)) from None
+    except ModuleNotFoundError as err:  # a command that needs the `demos` extra, run without it
+        message = missing_extra(err, f"`{ctx.command_path}`")
+        if message is None:
+            raise
+        raise click.ClickException(message) from None
     except KeyboardInterrupt:
         raise click.ClickException("interrupted") from None
 

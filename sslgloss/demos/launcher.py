@@ -20,6 +20,7 @@ import click
 from ..cli_base import Command
 
 from ..errors import SslglossError
+from ..extras import require_demos
 
 APP_ENV = "SSLGLOSS_DEMOS_APP"
 # glibc gives each thread that allocates its own malloc arena (up to 8 per core); Streamlit runs every
@@ -70,6 +71,7 @@ class ServerCommand:
 def server_command(port: int = 8501, address: str = "127.0.0.1", *, app: Path | None = None,
                    base_path: str = "", env: dict[str, str] | None = None) -> ServerCommand:
     """The command that serves the demo app on ``address:port`` (under ``/base_path`` behind a proxy)."""
+    require_demos()
     script = find_app(app)
     # the app's settings (no garbage collection after every page run, ...) are in its .streamlit/config.toml
     argv = [sys.executable, "-m", "streamlit", "run", script.name, "--server.port", str(port),

