@@ -38,6 +38,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 from markupsafe import Markup
 
+from ..extras import INSTALL_DEMOS, demos_installed
 from ..storage import try_atomic_write
 from ..site.sanitize import FallbackSanitizer
 from ..site.templating import TEMPLATES, environment
@@ -55,6 +56,12 @@ SHIPPED_RESULTS = Path(__file__).parent / "static-results"
 
 START_COMMAND = "make serve"
 START_COMMAND_ALT = "sslgloss demos"
+
+
+def needs_missing_extra(demo) -> bool:
+    """True for a core demo (its static result is computed by sslgloss's own models) without the `demos` extra."""
+    fallback = getattr(demo, "fallback", None)
+    return isinstance(fallback, str) and fallback.startswith("sslgloss.") and not demos_installed()
 
 
 def demo_url(demos_url: str, demo_id: str, input_text: str | None, params: dict | None = None,
@@ -204,6 +211,7 @@ class DemoSlots:
         self.note = note or logging.getLogger("mkdocs.plugins.sslgloss").info
         self._sanitizer = FallbackSanitizer()
         self._memo: dict[tuple, str | None] = {}
+        self._told_install = False
 
     @staticmethod
     def _key(spec) -> tuple:
@@ -302,6 +310,12 @@ class DemoSlots:
 
     def _compute(self, spec, where: str) -> str | None:
         demo = self.demos[spec.id]
+        if needs_missing_extra(demo):
+            if not self._told_install:
+                self._told_install = True
+                self.note(f"the live demos are not installed, so the core demos' slots without a shipped result "
+                          f"say how to install them: `{INSTALL_DEMOS}`")
+            return None
         try:
             if isinstance(demo.fallback, str):
                 fragment = self._run_worker(demo.fallback, spec)
@@ -365,6 +379,7 @@ class DemoSlots:
                 static=Markup(static) if static else None,  # sanitised by FallbackSanitizer
                 start_command=START_COMMAND,
                 start_command_alt=START_COMMAND_ALT,
+                install_command=INSTALL_DEMOS if demo is not None and needs_missing_extra(demo) else None,
             )
             blocks.append("\n".join(line for line in html.splitlines() if line.strip()))
         return "\n".join(blocks)

@@ -14,6 +14,7 @@ import click
 
 from ..cli_base import Command
 from ..errors import SslglossError
+from ..extras import require_demos
 
 
 @click.group("site")
@@ -51,6 +52,8 @@ def demo_results(check: bool, out: Path | None) -> None:
                                 "`sslgloss site demo-results` computes them")
         click.echo(f"all static demo results are current ({root})")
         return
+    if todo:
+        require_demos("computing the static demo results")
     root.mkdir(parents=True, exist_ok=True)
     if slots.refresh(todo):
         raise SslglossError("\n".join(failed + ["some static demo results could not be computed (see above)"]))
