@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .cli_base import Command, clean_errors, terms_dir_option
+from .extras import missing_extra
 from .storage import atomic_write
 
 # command name -> module holding it in a `COMMANDS` list; imported on first use
@@ -59,7 +60,8 @@ class LazyGroup(click.Group):
         try:
             module = importlib.import_module(LAZY_COMMANDS[name])
         except ModuleNotFoundError as exc:
-            raise click.ClickException(f"`{name}` is unavailable: {exc}") from None
+            raise click.ClickException(missing_extra(exc, f"`sslgloss {name}`")
+                                       or f"`{name}` is unavailable: {exc}") from None
         for cmd in getattr(module, "COMMANDS", []):
             if cmd.name == name:
                 return cmd
