@@ -18,6 +18,7 @@ import networkx as nx
 
 from .errors import GlossaryError, Problem, UnknownTermError
 from .plugins import Contributions, DemoPage, PluginInfo, collect
+from .relation_checks import check_relations
 from .relations import RelationRegistry
 from .schema import Extension, Term, parse_term_file
 
@@ -152,6 +153,7 @@ def build_glossary(contrib: Contributions) -> Glossary:
     problems.extend(_check_names(terms))
     problems.extend(_apply_extensions(terms, extensions))
     problems.extend(_add_edges(graph, terms, registry, extensions))
+    problems.extend(check_relations(terms, registry, extensions))
     problems.extend(_check_cycles(graph, terms, registry))
     for node in graph.nodes:
         if graph.degree(node) == 0:

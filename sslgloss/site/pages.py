@@ -333,7 +333,7 @@ class TermPageBuilder:
     def _related(self, term, page_url: str) -> str:
         groups, spokes = [], []
         degree = self.glossary.graph.degree
-        for label, ids in graph_queries.neighbours(self.glossary, term.id):
+        for label, ids in graph_queries.related_groups(self.glossary, term.id):
             color, _name = self._label_colors.get(label, ("#888888", ""))
             links = [self._link(i, page_url) for i in sorted(ids, key=self._sort_key)]
             groups.append({"color": color, "label": _capital(label), "links": links})
