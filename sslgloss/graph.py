@@ -71,6 +71,24 @@ def neighbours(glossary: Glossary, term_id: str) -> list[tuple[str, list[str]]]:
     return list(groups.items())
 
 
+def related_groups(glossary: Glossary, term_id: str) -> list[tuple[str, list[str]]]:
+    """:func:`neighbours` with each term listed once, for a page's related-terms block.
+
+    Two terms may share more than one edge (``requires`` beside ``uses``, or ``is_a`` beside
+    ``requires``); a term then appears only in its first group, in the registry's order
+    (kinds and parts before uses and prerequisites, comparisons and loose links last).
+    The prerequisites still show in full on the page's learning path.
+    """
+    seen: set[str] = set()
+    groups = []
+    for label, ids in neighbours(glossary, term_id):
+        fresh = [i for i in ids if i not in seen]
+        seen.update(fresh)
+        if fresh:
+            groups.append((label, fresh))
+    return groups
+
+
 def backlinks(glossary: Glossary, term_id: str) -> list[tuple[str, str]]:
     """Terms with an edge into ``term_id``, as (term id, the label seen from here)."""
     _check(glossary, term_id)

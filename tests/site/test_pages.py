@@ -139,3 +139,13 @@ def test_doc_titles():
     assert doc_title("about.md", "---\ntitle: About it\n---\n# Other\n") == "About it"
     assert doc_title("x/index.md", "Text only") == "X"
     assert doc_title("a.md", "# Heading { #id }\n") == "Heading"
+
+
+def test_related_terms_list_each_term_once(site):
+    """delta is_a alpha and requires alpha: the page shows alpha once, under "Is a"."""
+    html = filled(site, "delta")
+    block = html[html.index('class="sslgloss-groups"'):]
+    block = block[:block.index("</dl>")]
+    chips = re.findall(r'data-term="([^"]+)"', block)
+    assert len(chips) == len(set(chips)) and "alpha" in chips
+    assert "Is a</dt>" in block and "Requires</dt>" not in block
