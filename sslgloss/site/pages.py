@@ -84,6 +84,41 @@ def letter_of(title: str) -> str:
     return "#"
 
 
+def plural(word: str) -> str | None:
+    """The regular plural of an English word, or None where it would be no word at all
+    (abbreviations, names with digits, words already ending in s).
+
+    >>> [plural(w) for w in ("Embedding", "Ontology", "approach", "BERT", "Word2vec", "Perplexity", "bias")]
+    ['Embeddings', 'Ontologies', 'approaches', None, None, 'Perplexities', None]
+    """
+    if not word.isalpha() or word.isupper() or word[-1] in "sS":
+        return None
+    if word.endswith(("x", "ch", "sh")):
+        return word + "es"
+    if len(word) > 2 and word[-1] == "y" and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def search_names(names: Iterable[str]) -> list[str]:
+    """Each name once (case-insensitive), then the plural of each: what the site search finds a
+    term's page by (searching "embeddings" or "knowledge graphs" must find it too).
+
+    >>> search_names(["Knowledge Graph", "KG", "knowledge graph", "Ontology"])
+    ['Knowledge Graph', 'KG', 'Ontology', 'Knowledge Graphs', 'Ontologies']
+    """
+    out: dict[str, str] = {}
+    for name in names:
+        out.setdefault(name.casefold(), name)
+    plurals: dict[str, str] = {}
+    for name in out.values():
+        head, _, last = name.rpartition(" ")
+        found = plural(last)
+        if found:
+            plurals.setdefault(f"{head} {found}".strip().casefold(), f"{head} {found}".strip())
+    return list(out.values()) + [p for key, p in plurals.items() if key not in out]
+
+
 def slug(text: str) -> str:
     """An anchor/file name for a letter or tag (ASCII letters and digits kept, others hex-encoded)."""
     out = []
@@ -256,12 +291,19 @@ class TermPageBuilder:
 
     @staticmethod
     def meta(term) -> dict:
-        """The page's metadata (MkDocs' ``page.meta``): title, description, search boost."""
+        """The page's metadata (MkDocs' ``page.meta``): title, description, search boost and keywords.
+
+        mkdocs-material's search gives a page's ``tags`` the highest weight of its fields (10^6
+        against 10^3 for titles), so the term's names go there: searching an alias, an
+        abbreviation or a plural finds the term's page before the pages that only mention it. The site
+        has no tags plugin, so they show nowhere else (sslgloss.css hides them in results).
+        """
         return {
             "title": html.escape(term.title),  # templates print it unescaped
             "description": html.escape(term.summary),
             "sslgloss_term": term.id,
             "search": {"boost": 2},
+            "tags": search_names(term.names),
         }
 
     def markdown(self, term) -> str:
