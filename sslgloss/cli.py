@@ -7,6 +7,7 @@ starts fast without importing torch.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import json
 import os
@@ -76,8 +77,9 @@ def _load(terms_dirs, require_valid: bool = True):
     if require_valid and glossary.errors:
         for problem in glossary.errors:
             click.echo(str(problem), err=True)
+        dirs = "".join(f" --terms-dir {d}" for d in terms_dirs)
         raise click.ClickException(f"the glossary has {len(glossary.errors)} error(s); fix them first "
-                                   "(`sslgloss validate` lists them)")
+                                   f"(`sslgloss validate{dirs}` lists them)")
     return glossary
 
 
@@ -99,9 +101,9 @@ def validate(terms_dirs, as_json: bool, strict: bool) -> None:
     if as_json:
         click.echo(json.dumps({"ok": not failed, **summary,
                                "problems": [p.as_dict() for p in glossary.problems]}, indent=2))
-    else:
+    else:  # problems and the summary on one stream, in order (as pytest and ruff do)
         for problem in glossary.problems:
-            click.echo(str(problem), err=problem.level == "error")
+            click.echo(str(problem))
         click.echo(f"{summary['plugins']} plugin(s), {summary['terms']} terms, {summary['relations']} relations, "
                    f"{summary['errors']} error(s), {summary['warnings']} warning(s)")
     if failed:
@@ -117,6 +119,18 @@ def _title(glossary, term_id: str) -> str:
     return glossary.terms[term_id].title
 
 
+def _known(glossary, *term_ids: str) -> None:
+    """Refuse an unknown id with close matches, and say how to load a folder of terms that is not installed."""
+    from .errors import UnknownTermError
+
+    for term_id in term_ids:
+        try:
+            glossary.term(term_id)
+        except UnknownTermError as err:
+            raise click.ClickException(f"{err}{'' if err.suggestions else '.'} If the term is in a folder of term "
+                                       "files, add `--terms-dir DIR` (`sslgloss terms` lists the ids)") from None
+
+
 @graph.command("path")
 @click.argument("source")
 @click.argument("target")
@@ -126,6 +140,7 @@ def graph_path(source: str, target: str, terms_dirs) -> None:
     from .graph import shortest_path
 
     glossary = _load(terms_dirs)
+    _known(glossary, source, target)
     steps = shortest_path(glossary, source, target)
     if not steps:
         click.echo(_title(glossary, source))
@@ -143,6 +158,7 @@ def graph_learn(term: str, terms_dirs) -> None:
     from .graph import learning_path
 
     glossary = _load(terms_dirs)
+    _known(glossary, term)
     path = learning_path(glossary, term)
     for i, term_id in enumerate(path, 1):
         click.echo(f"{i:>3}. {_title(glossary, term_id)} ({term_id})")
@@ -156,6 +172,7 @@ def graph_neighbours(term: str, terms_dirs) -> None:
     from .graph import neighbours
 
     glossary = _load(terms_dirs)
+    _known(glossary, term)
     groups = neighbours(glossary, term)
     click.echo(f"{_title(glossary, term)} ({term})")
     if not groups:
@@ -216,46 +233,6 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
 
 
-SKELETON = '''---
-id: {id}
-title: {title_yaml}
-aliases: []
-summary: >-
-  One or two plain sentences saying what {title_text} is (shown in previews, the index and search).
-tags: []
-relations:
-  requires: []        # prerequisites, e.g. [machine-learning]
-  is_a: []            # the more general term, e.g. [pretext-task]
-  related_to: []
-demos: []
-references: []        # - {{title: "...", authors: "...", year: 2020, url: "https://..."}}
----
-## Definition
-
-Say what {title_text} is in one clear sentence, then what makes it different from its neighbours.
-
-## Example
-
-Walk through one concrete case step by step, with real sentences, numbers or images.
-
-## Origins
-
-Who introduced the idea, when, and how it developed.
-
-## Context and usage
-
-Where the term appears and what it is used together with.
-
-## Why it matters
-
-Why a learner or practitioner should care.
-
-## In practice
-
-Libraries, typical settings, pitfalls, and how to try it.
-'''
-
-
 @main.command("new-term")
 @click.argument("title")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
@@ -274,7 +251,9 @@ def new_term(title: str, directory: Path, term_id: str | None) -> None:
     path = directory / f"{term_id}.md"
     if path.exists():
         raise click.ClickException(f"{path} already exists; not overwriting it")
-    text = SKELETON.format(id=term_id, title_yaml=json.dumps(title, ensure_ascii=False), title_text=title)
+    from .scaffold import term_skeleton
+
+    text = term_skeleton(term_id, title)
     directory.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as fh:
@@ -298,19 +277,56 @@ def new_plugin_command(name: str, directory: Path) -> None:
 
 @main.command()
 @terms_dir_option
-def plugins(terms_dirs) -> None:
-    """The loaded term plugins with their versions and term counts."""
+@click.option("--json", "as_json", is_flag=True, help="Print the plugins and their problems as JSON.")
+def plugins(terms_dirs, as_json: bool) -> None:
+    """The loaded term plugins: version, hooks, terms, relation types and demos; exits 1 if any failed to load."""
     glossary = _load(terms_dirs, require_valid=False)
+    problems = [p for p in glossary.problems if p.code.startswith("plugin") or p.code == "missing-dir"]
+    failed = any(p.level == "error" for p in problems)
+    if as_json:
+        rows = [{"name": i.name, "distribution": i.distribution, "version": i.version, "folder": i.folder,
+                 "hooks": i.hooks, "terms": i.term_count, "relation_types": i.relation_types, "demos": i.demos}
+                for i in glossary.plugins.values()]
+        click.echo(json.dumps({"ok": not failed, "plugins": rows, "problems": [p.as_dict() for p in problems]},
+                              indent=2))
+        sys.exit(1 if failed else 0)
     for info in glossary.plugins.values():
         version = f" {info.version}" if info.version else ""
-        source = f" ({info.distribution}{version})" if info.distribution else ""
+        source = f" ({info.distribution}{version})" if info.distribution else f" (folder {info.folder})" if info.folder else ""
         click.echo(f"{info.name}{source}: {info.term_count} terms")
-    demos = glossary.demos
-    if demos:
-        click.echo(f"demos: {', '.join(d.id for d in demos)}")
-    for problem in glossary.errors:
-        if problem.code.startswith("plugin"):
-            click.echo(str(problem), err=True)
+        if info.hooks:
+            click.echo(f"  hooks: {', '.join(dict.fromkeys(info.hooks))}")
+        if info.relation_types:
+            click.echo(f"  relation types: {', '.join(info.relation_types)}")
+        if info.demos:
+            click.echo(f"  demos: {', '.join(info.demos)}")
+    for problem in problems:
+        click.echo(str(problem))
+    if failed:
+        click.echo(f"{sum(p.level == 'error' for p in problems)} plugin problem(s); the other plugins loaded")
+        sys.exit(1)
+
+
+@main.command()
+@terms_dir_option
+@click.option("--tag", "tags", multiple=True, help="Only terms with this tag (repeatable: any of them).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, title, plugin, tags}.")
+def terms(terms_dirs, tags: tuple[str, ...], as_json: bool) -> None:
+    """Every term id with its title and plugin (the ids to use in relations and [[links]])."""
+    glossary = _load(terms_dirs, require_valid=False)
+    chosen = [t for t in glossary.terms.values() if not tags or set(tags) & set(t.tags)]
+    if tags and not chosen:
+        known = sorted({tag for t in glossary.terms.values() for tag in t.tags})
+        close = difflib.get_close_matches(tags[0], known, n=1)
+        raise click.ClickException(f"no term has the tag {', '.join(f'`{t}`' for t in tags)}"
+                                   + (f" - did you mean `{close[0]}`?" if close else ""))
+    if as_json:
+        click.echo(json.dumps([{"id": t.id, "title": t.title, "plugin": t.plugin, "tags": t.tags} for t in chosen],
+                              indent=2, ensure_ascii=False))
+        return
+    width = max((len(t.id) for t in chosen), default=0)
+    for t in chosen:
+        click.echo(f"{t.id:<{width}}  {t.title}  [{t.plugin}]")
 
 
 def repo_root() -> Path:
@@ -328,14 +344,22 @@ def repo_root() -> Path:
               help="Port of the Streamlit demo server.")
 @click.option("--no-demos", is_flag=True, help="Serve the site only.")
 @click.option("--host", default="127.0.0.1", show_default=True)
-def serve(port: int, demos_port: int, no_demos: bool, host: str) -> None:
+@terms_dir_option
+def serve(port: int, demos_port: int, no_demos: bool, host: str, terms_dirs) -> None:
     """Serve the site (mkdocs serve) and its live demos (Streamlit) together; Ctrl-C stops both."""
     import subprocess
+
+    from .site.config import TERM_DIRS_ENV
 
     root = repo_root()
     env = {**os.environ, "SSLGLOSS_SITE_URL": f"http://{host}:{port}/",
            "SSLGLOSS_DEMOS_URL": f"http://{host}:{demos_port}"}
+    if terms_dirs:  # added to mkdocs.yml's term_dirs by the MkDocs plugin, and watched for edits
+        env[TERM_DIRS_ENV] = os.pathsep.join(str(Path(d).resolve()) for d in terms_dirs)
     demos = None
+    if not no_demos and not demos_installed():
+        click.echo(f"the live demos need `{INSTALL_DEMOS}`; serving the site only", err=True)
+        no_demos = True
     if not no_demos:
         from sslgloss.demos.launcher import server_command
 

@@ -21,6 +21,7 @@ from .plugins import Contributions, DemoPage, PluginInfo, collect
 from .relation_checks import check_relations
 from .relations import RelationRegistry
 from .schema import Extension, Term, parse_term_file
+from .term_checks import check_demos, check_wikilinks
 
 MAX_CYCLE_SHOWN = 12
 
@@ -155,6 +156,8 @@ def build_glossary(contrib: Contributions) -> Glossary:
     problems.extend(_add_edges(graph, terms, registry, extensions))
     problems.extend(check_relations(terms, registry, extensions))
     problems.extend(_check_cycles(graph, terms, registry))
+    problems.extend(check_wikilinks(terms))
+    problems.extend(check_demos(terms, contrib.demos))
     for node in graph.nodes:
         if graph.degree(node) == 0:
             t = terms[node]

@@ -12,10 +12,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import references
 from .errors import Problem
+from .frontmatter import FrontMatterError, load_front_matter
+from .term_checks import body_wikilinks, check_names, check_placeholders
 
 SECTION_TITLES: tuple[str, ...] = (
     "Definition",
@@ -30,24 +32,30 @@ MAX_SUMMARY_CHARS = 300
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _ID_RE = re.compile(ID_PATTERN)
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _as_list(value: Any) -> Any:
-    """Accept a single string where a list is expected (``tags: nlp``)."""
-    return [value] if isinstance(value, str) else value
 
 
 class Reference(BaseModel):
-    """A source a term cites: paper, book or official documentation."""
+    """A source a term cites: paper, book, standard or documentation page.
+
+    Only ``title`` is required: a book may have no URL, an institutional page no
+    authors. Whatever is given is checked (see :mod:`sslgloss.references`).
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     title: str = Field(min_length=1)
-    authors: str = Field(min_length=1)
-    year: int = Field(ge=1500, le=2100)
-    url: str = Field(pattern=r"^https?://\S+$")
+    authors: str | None = None
+    year: int | None = None
+    url: str | None = None
+    doi: str | None = None
+    isbn: str | None = None
     venue: str | None = None
     note: str | None = None
+
+    _authors = field_validator("authors", mode="before")(references.join_authors)
+    _year = field_validator("year")(references.check_year)
+    _url = field_validator("url")(references.check_url)
+    _doi = field_validator("doi")(references.check_doi)
+    _isbn = field_validator("isbn", mode="before")(references.check_isbn)
 
 
 class DemoSpec(BaseModel):
@@ -58,6 +66,15 @@ class DemoSpec(BaseModel):
     input: str | None = None
     params: dict[str, str] = Field(default_factory=dict)
 
+    @field_validator("params", mode="before")
+    @classmethod
+    def _scalar_params(cls, value: Any) -> Any:
+        """``k: 5`` and ``k: "5"`` are the same URL parameter."""
+        if isinstance(value, dict):
+            return {k: (str(v).lower() if isinstance(v, bool) else str(v) if isinstance(v, (int, float)) else v)
+                    for k, v in value.items()}
+        return value
+
 
 class TermMeta(BaseModel):
     """The front matter of a term file."""
@@ -66,21 +83,22 @@ class TermMeta(BaseModel):
     id: str = Field(pattern=ID_PATTERN, max_length=100)
     title: str = Field(min_length=1, max_length=200)
     aliases: list[str] = Field(default_factory=list)
+    # names (title or aliases) that match only as written: a short or common word may then be a name
+    case_sensitive: list[str] = Field(default_factory=list)
     summary: str = Field(min_length=1)
     tags: list[str] = Field(default_factory=list)
     relations: dict[str, list[str]] = Field(default_factory=dict)
     demos: list[DemoSpec] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
 
-    _listify = field_validator("aliases", "tags", mode="before")(_as_list)
-
     @field_validator("relations", mode="before")
     @classmethod
     def _relation_lists(cls, value: Any) -> Any:
+        """An empty ``requires:`` is an empty list; a single string is not a list (an error, as for tags)."""
         if value is None:
             return {}
         if isinstance(value, dict):
-            return {k: ([] if v is None else _as_list(v)) for k, v in value.items()}
+            return {k: ([] if v is None else v) for k, v in value.items()}
         return value
 
     @field_validator("tags")
@@ -115,7 +133,6 @@ class Extension(BaseModel):
     plugin: str = ""
     lines: dict[tuple, int] = Field(default_factory=dict, repr=False, exclude=True)
 
-    _listify = field_validator("tags", mode="before")(_as_list)
     _relation_lists = field_validator("relations", mode="before")(TermMeta._relation_lists.__func__)
 
     def line_of(self, *loc: Any) -> int:
@@ -135,6 +152,8 @@ class Term(TermMeta):
     # line numbers of front-matter values, keyed like pydantic's error locations:
     # ("relations", "uses", 0) -> 12. Used to point at a bad relation target.
     lines: dict[tuple, int] = Field(default_factory=dict, repr=False, exclude=True)
+    # (target, line) of every [[wiki link]] in the prose, checked against the loaded ids
+    wikilinks: list[tuple[str, int]] = Field(default_factory=list, repr=False, exclude=True)
 
     def line_of(self, *loc: Any) -> int:
         """The best line for a location: the deepest known prefix of ``loc``."""
@@ -152,89 +171,49 @@ class Term(TermMeta):
 # --------------------------------------------------------------------------- parsing
 
 
-def _node_lines(node: yaml.Node, offset: int, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
-    """Map every key path in a composed YAML tree to its 1-based file line."""
-    out = {} if out is None else out
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value
-            out[path + (key,)] = key_node.start_mark.line + offset
-            _node_lines(value_node, offset, path + (key,), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            out[path + (i,)] = item.start_mark.line + offset
-            _node_lines(item, offset, path + (i,), out)
-    return out
+_NEEDS = {"references": "every reference needs a title", "demos": "every demo needs an id"}
+_LIST_EXAMPLES = {"tags": "tags: [nlp]", "aliases": "aliases: [MLM]", "case_sensitive": "case_sensitive: [Go]",
+                  "references": "references: [{title: ...}]", "demos": "demos: [{id: masking}]"}
+_KINDS = {"string_type": "must be text", "list_type": "must be a list", "dict_type": "must be a mapping",
+          "model_type": "must be a mapping of fields", "model_attributes_type": "must be a mapping of fields",
+          "int_parsing": "must be a whole number", "int_type": "must be a whole number",
+          "int_from_float": "must be a whole number", "string_too_short": "is empty"}
 
 
-_SCALARS = {
-    "tag:yaml.org,2002:str": str,
-    "tag:yaml.org,2002:int": None,
-    "tag:yaml.org,2002:float": None,
-    "tag:yaml.org,2002:bool": None,
-    "tag:yaml.org,2002:null": None,
-}
-_generic = yaml.SafeLoader("")
-
-
-def _construct(node: yaml.Node) -> Any:
-    """Python values from a composed YAML tree.
-
-    Equivalent to SafeLoader's constructor for what front matter contains, but a
-    plain recursion: the generic constructor was most of the load time at 5,000 terms.
-    """
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:str":
-            return node.value
-        return _generic.construct_object(node, deep=True)
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item) for item in node.value]
-    if isinstance(node, yaml.MappingNode):
-        out = {}
-        for key_node, value_node in node.value:
-            key = _construct(key_node)
-            if isinstance(key, (list, dict)):
-                raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value",
-                                                        key_node.start_mark)
-            out[key] = _construct(value_node)
-        return out
-    return _generic.construct_object(node, deep=True)
+def _shown(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    shown = repr(value)
+    return shown[:57] + "..." if len(shown) > 60 else shown
 
 
 def _format_validation_error(err: dict, lines: dict[tuple, int], data: dict) -> tuple[str, int, str | None]:
+    """One of pydantic's errors as ``(message, line, hint)`` in our words."""
     loc = tuple(err["loc"])
     where = ".".join(str(p) for p in loc)
-    line = 1
-    for end in range(len(loc), 0, -1):
-        if loc[:end] in lines:
-            line = lines[loc[:end]]
-            break
-    kind = err["type"]
-    hint = None
+    line = next((lines[loc[:end]] for end in range(len(loc), 0, -1) if loc[:end] in lines), 1)
+    kind, value, hint = err["type"], err.get("input"), None
+    parent = {"references": Reference, "demos": DemoSpec}.get(loc[0]) if len(loc) > 1 else None
     if kind == "missing":
-        msg = f"missing required field `{where}`"
-        hint = "every term needs id, title and summary"
+        msg, hint = f"missing required field `{where}`", _NEEDS.get(loc[0], "every term needs id, title and summary")
     elif kind == "extra_forbidden":
-        field = str(loc[-1])
-        parent = TermMeta
-        if len(loc) > 1 and loc[0] == "references":
-            parent = Reference
-        elif len(loc) > 1 and loc[0] == "demos":
-            parent = DemoSpec
-        known = list(parent.model_fields)
-        close = difflib.get_close_matches(field, known, n=1)
+        known = list((parent or TermMeta).model_fields)
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         msg = f"unknown field `{where}`"
         hint = f"did you mean `{close[0]}`?" if close else f"valid fields: {', '.join(known)}"
     elif kind == "string_pattern_mismatch" and loc[-1] == "id":
-        msg = f"`{where}` `{err.get('input')}` must be lowercase kebab-case"
-        hint = "e.g. `masked-image-modeling`"
-    else:
-        value = err.get("input")
-        shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        text = err["msg"].removeprefix("Value error, ")
-        msg = f"`{where}`: {text} (got {shown})"
+        msg, hint = f"`{where}` `{value}` must be lowercase kebab-case", "e.g. `masked-image-modeling`"
+    elif kind == "value_error":
+        msg = f"`{where}`: " + err["msg"].removeprefix("Value error, ")
+    elif kind == "string_too_long":
+        msg = f"`{where}` is longer than {err.get('ctx', {}).get('max_length')} characters"
+    elif kind in _KINDS:
+        msg = f"`{where}` {_KINDS[kind]} (got {_shown(value)})"
+        if kind == "list_type":
+            example = _LIST_EXAMPLES.get(str(loc[0])) if len(loc) == 1 else f"{loc[-1]}: [term-id]"
+            hint = f"write `{example}`" if example else None
+    else:  # a kind front matter rarely meets: say what and where, without the validator's wording
+        msg = f"`{where}` has a value of the wrong kind (got {_shown(value)})"
     return msg, line, hint
 
 
@@ -323,24 +302,11 @@ def parse_term_text(text: str, rel: str) -> tuple[Term | Extension | None, list[
     if problems:
         return None, problems
     try:
-        loader = _Loader(front)
-        try:
-            node = loader.get_single_node()
-            data = _construct(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark else 1
-        detail = getattr(exc, "problem", None) or str(exc).split("\n")[0]
-        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        if context and context_mark is not None and context_mark.line + 2 != line:
-            opened = context.removeprefix("while parsing ").removeprefix("while scanning ").removeprefix("a ")
-            detail += f" (the {opened} opened on line {context_mark.line + 2})"
-        return error("yaml", f"malformed YAML in front matter: {detail}", line)
+        data, key_lines = load_front_matter(front, offset=2)
+    except FrontMatterError as exc:
+        return error(exc.code, exc.message, exc.line, exc.hint)
     if not isinstance(data, dict):
         return error("front-matter-not-mapping", f"the front matter must be a mapping of fields, got {type(data).__name__}", 2)
-    key_lines = _node_lines(node, offset=2)
     if "extends" in data:
         return _parse_extension(data, key_lines, rel)
 
@@ -390,9 +356,11 @@ def parse_term_text(text: str, rel: str) -> tuple[Term | Extension | None, list[
     if not meta.references:
         problems.append(Problem("warning", "no-references", "the term cites no references", rel,
                                 key_lines.get(("references",), 2), "add at least one paper, book or documentation page"))
+    problems += check_placeholders(meta.summary, sections, heading_lines, key_lines.get(("summary",), 2), rel)
     # already validated as TermMeta: build without validating a second time
     term = Term.model_construct(**dict(meta), sections=sections, path=rel, plugin="", body_line=body_first,
-                                lines=key_lines)
+                                lines=key_lines, wikilinks=body_wikilinks(body, body_first))
+    problems += check_names(term, rel)
     return term, problems
 
 

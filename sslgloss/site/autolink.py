@@ -132,7 +132,8 @@ class Mention:
 class TermMatcher:
     """Finds mentions of term names in text, with one compiled regex for all terms.
 
-    ``names`` maps a term id to every name it may be mentioned by (title first, then aliases).
+    ``names`` maps a term id to every name it may be mentioned by (title first, then aliases);
+    names in ``exact`` (and names in capitals) match only as written.
     Names are matched as they appear in HTML text when ``html_escaped`` is true (``R&D`` is
     looked for as ``R&amp;D``), so the autolinker can work on raw HTML text without decoding it.
 
@@ -141,7 +142,8 @@ class TermMatcher:
     [('Semantic searches', 'semantic-search'), ('ontologies', 'ontology'), ('CLIP', 'clip')]
     """
 
-    def __init__(self, names: Mapping[str, Iterable[str]], html_escaped: bool = False):
+    def __init__(self, names: Mapping[str, Iterable[str]], html_escaped: bool = False, exact: Iterable[str] = ()):
+        exact = set(exact)  # names a term lists under `case_sensitive:`: matched as written, like acronyms
         self._folded: dict[str, str] = {}  # normalised form -> term id (case-insensitive names)
         self._exact: dict[str, str] = {}  # exact form with separators normalised -> term id (acronyms)
         self._memo: dict[str, str | None] = {}  # matched text -> term id
@@ -151,10 +153,11 @@ class TermMatcher:
                 name = name.strip()
                 if not name:
                     continue
+                sensitive = is_acronym(name) or name in exact
                 if html_escaped:
                     name = html.escape(name, quote=False)
                 for form in _forms(name):
-                    if is_acronym(name):
+                    if sensitive:
                         self._exact.setdefault(_NORM_SEP_RE.sub(" ", form).strip(), term_id)
                     else:
                         self._folded.setdefault(normalise_name(form), term_id)

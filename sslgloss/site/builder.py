@@ -105,9 +105,10 @@ class GlossarySite:
         self.urls = SiteUrls(terms={t: url_of(term_src_uri(t)) for t in terms})
         titles = {t: term.title for t, term in terms.items()}
         names = {t: term.names for t, term in terms.items()}
-        self.text_matcher = TermMatcher(names)
+        exact = {name for term in terms.values() for name in term.case_sensitive}
+        self.text_matcher = TermMatcher(names, exact=exact)
         needs_escaping = any(ch in name for ns in names.values() for name in ns for ch in "&<>")
-        self.html_matcher = TermMatcher(names, html_escaped=True) if needs_escaping else self.text_matcher
+        self.html_matcher = TermMatcher(names, html_escaped=True, exact=exact) if needs_escaping else self.text_matcher
         self.autolinker = Autolinker(self.html_matcher, titles, autolink=options.autolink)
         self.mentions = MentionIndex(self.text_matcher, titles)
         templates = environment(options.custom_dir)  # the site's custom_dir overrides the packaged templates

@@ -5,6 +5,10 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+# `sslgloss serve --terms-dir DIR` passes extra folders of term files to the plugin through this variable
+# (absolute paths joined by os.pathsep), so a folder can be served without editing mkdocs.yml.
+TERM_DIRS_ENV = "SSLGLOSS_TERM_DIRS"
+
 
 class SslglossConfig(base.Config):
     enabled = c.Type(bool, default=True)

@@ -34,7 +34,7 @@ from mkdocs.utils import CountHandler
 
 from .atomic import StagedSiteDir
 from .builder import ASSET_PREFIX, GlossarySite, SiteOptions, describe_unknown, term_src_uri
-from .config import SslglossConfig
+from .config import TERM_DIRS_ENV, SslglossConfig
 from ..demos.embed import SHIPPED_RESULTS, FallbackCache, terms_key
 from ..storage import cache_dir
 from .sanitize import ProseCache
@@ -98,8 +98,10 @@ class SslglossPlugin(BasePlugin[SslglossConfig]):
         glossary = load_glossary(term_dirs=self._term_dirs(config), entry_points=self.config.entry_points)
         if glossary.errors:
             listing = "\n".join(f"  {p}" for p in glossary.errors)
+            command = " ".join(["sslgloss validate", *(f"--terms-dir {os.path.relpath(d)}" for d in
+                                                        self._term_dirs(config))])
             raise PluginError(f"sslgloss: the glossary has {len(glossary.errors)} error(s); "
-                              f"fix them and build again (run `sslgloss validate` for the same list):\n{listing}")
+                              f"fix them and build again (`{command}` lists the same):\n{listing}")
         for problem in glossary.warnings:
             log.warning(str(problem))
         self.glossary = glossary
@@ -187,7 +189,8 @@ class SslglossPlugin(BasePlugin[SslglossConfig]):
 
     def _term_dirs(self, config) -> list[str]:
         base = os.path.dirname(config.config_file_path or ".")
-        return [os.path.normpath(os.path.join(base, d)) for d in self.config.term_dirs]
+        extra = [d for d in os.environ.get(TERM_DIRS_ENV, "").split(os.pathsep) if d]  # `sslgloss serve --terms-dir`
+        return [os.path.normpath(os.path.join(base, d)) for d in [*self.config.term_dirs, *extra]]
 
     @event_priority(-100)  # last, after the search plugin has written its index
     def on_post_build(self, *, config) -> None:

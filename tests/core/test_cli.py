@@ -108,6 +108,65 @@ def test_new_term_keeps_quotes_and_non_latin_titles(run, tmp_path):
     assert result.exit_code == 0, result.output
 
 
-def test_plugins_lists_directory_plugins(run):
+def test_plugins_lists_directory_plugins_by_name(run):
     result = run("plugins", "--terms-dir", SMALL)
-    assert f"dir:{SMALL}: 6 terms" in result.output
+    assert result.output == f"graph_small (folder {SMALL}): 6 terms\n"
+    assert result.exit_code == 0
+
+
+def test_validate_prints_problems_and_summary_on_one_stream(tmp_path):
+    from sslgloss.scaffold import term_skeleton
+
+    (tmp_path / "lonely-term.md").write_text(term_skeleton("lonely-term", "Lonely Term"), encoding="utf-8")
+    runner = CliRunner(mix_stderr=False) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner()
+    result = runner.invoke(main, ["validate", "--terms-dir", str(tmp_path)], env={"SSLGLOSS_DISABLE_PLUGINS": "core"})
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0 and not result.stderr
+    assert lines[-1] == "1 plugin(s), 1 terms, 0 relations, 0 error(s), 9 warning(s)"
+    assert any(line.endswith("warning: term `lonely-term` has no relations to or from other terms "
+                             "(add `relations:` so readers can reach it)") for line in lines)
+
+
+def test_new_term_placeholders_fail_strict(run, tmp_path):
+    run("new-term", "Rotation Prediction", "--dir", str(tmp_path))
+    result = run("validate", "--strict", "--terms-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert (f"{tmp_path.name}/rotation-prediction.md:15: warning: section `## Definition` still has the skeleton's "
+            "placeholder text (replace it with your own words)") in result.output
+
+
+def test_terms_lists_ids_titles_and_plugins(run):
+    result = run("terms", "--terms-dir", SMALL)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:2] == ["alpha    Alpha  [graph_small]", "beta     Beta  [graph_small]"]
+    assert len(result.output.splitlines()) == 6
+
+
+def test_terms_by_tag_and_as_json(run):
+    data = json.loads(run("terms", "--terms-dir", SMALL, "--tag", "test", "--json").output)
+    assert len(data) == 6 and all("test" in t["tags"] and t["plugin"] == "graph_small" for t in data)
+    assert {"id", "title", "plugin", "tags"} == set(data[0])
+    missing = run("terms", "--terms-dir", SMALL, "--tag", "tset")
+    assert missing.exit_code == 1 and "no term has the tag `tset` - did you mean `test`?" in missing.output
+
+
+def test_graph_path_with_an_unknown_id_hints_at_terms_dir(run):
+    result = run("graph", "path", "alpha", "wav2vec-2", "--terms-dir", SMALL)
+    assert result.exit_code == 1
+    assert result.output == ("Error: unknown term `wav2vec-2`. If the term is in a folder of term files, add "
+                             "`--terms-dir DIR` (`sslgloss terms` lists the ids)\n")
+    close = run("graph", "learn", "gamm", "--terms-dir", SMALL)
+    assert close.output.startswith("Error: unknown term `gamm` - did you mean `gamma`? If the term is in a folder")
+
+
+def test_serve_passes_extra_term_folders_to_the_site(run, monkeypatch, tmp_path):
+    import subprocess
+
+    seen = {}
+    monkeypatch.setattr(subprocess, "call", lambda args, cwd, env: seen.update(args=args, env=env) or 0)
+    result = run("serve", "--no-demos", "--terms-dir", SMALL)
+    assert result.exit_code == 0, result.output
+    assert seen["args"][1:4] == ["-m", "mkdocs", "serve"]
+    assert seen["env"]["SSLGLOSS_TERM_DIRS"] == SMALL
+    missing = run("serve", "--no-demos", "--terms-dir", str(tmp_path / "nope"))
+    assert missing.exit_code == 2 and "does not exist" in missing.output

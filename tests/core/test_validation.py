@@ -20,7 +20,7 @@ def broken():
     [
         ("malformed-yaml.md", "yaml", 4, "malformed YAML"),
         ("tab-indent.md", "tab-indent", 5, "tab"),
-        ("wrong-types.md", "schema", 6, "`tags`: Input should be a valid list"),
+        ("wrong-types.md", "schema", 6, "`tags` must be a list (got a mapping)"),
         ("wrong-types.md", "schema", 8, "`demos`"),
         ("unknown-relation.md", "unknown-relation-type", 7, "did you mean `requires`"),
         ("unknown-target.md", "unknown-target", 10, "unknown target `ancor` in `requires` (did you mean `anchor`?)"),
@@ -64,7 +64,42 @@ def test_duplicate_id_across_two_plugins_names_both_files(write_terms):
     dup = [p for p in glossary.errors if p.code == "duplicate-id"]
     assert len(dup) == 1
     assert "plugin-a/same.md" in dup[0].message and "plugin-b/same.md" in dup[0].file
-    assert "dir:" in dup[0].message
+    assert "by plugin `plugin-a` in" in dup[0].message and "by plugin `plugin-b` in" in dup[0].message
+
+
+def test_a_folder_plugin_has_a_readable_name_never_a_path(write_terms):
+    folder = write_terms({"a": term_text("a", relations="{uses: [b]}"), "b": term_text("b")}, "speech-terms")
+    glossary = load_glossary([folder, folder], entry_points=False)
+    assert list(glossary.plugins) == ["speech-terms", "speech-terms-2"]
+    assert glossary.terms["a"].plugin == "speech-terms"  # what the term page shows as "From plugin"
+    assert glossary.plugins["speech-terms"].folder == str(folder)
+
+
+def test_a_broken_wikilink_is_an_error_with_its_line_and_a_suggestion(write_terms):
+    body = term_text("alpha").split("---\n", 2)[2].replace("Some words about Alpha for example.",
+                                                            "Compare [[betta]] with [[Beta|the other]].")
+    folder = write_terms({"alpha": term_text("alpha", relations="{uses: [beta]}", body=body), "beta": term_text("beta")})
+    glossary = load_glossary([folder], entry_points=False)
+    assert [str(p).split("/")[-1] for p in glossary.errors] == [
+        "alpha.md:17: error: unknown term `betta` in a [[...]] link (did you mean `[[beta]]`?)"]
+
+
+def test_demo_ids_and_parameters_are_checked_against_the_registered_demos(write_terms):
+    from sslgloss.demos.catalog import core_demo_pages
+    from sslgloss.term_checks import check_demos
+
+    demos = ("demos:\n  - {id: maskng}\n  - {id: masking, params: {k: 5, topk: 3}}\n"
+             "  - {id: semantic-search, params: {input: x}}\n")
+    folder = write_terms({"alpha": term_text("alpha", extra=demos)})
+    glossary = load_glossary([folder], entry_points=False)
+    problems = [str(p).split("/")[-1] for p in check_demos(glossary.terms, core_demo_pages())]
+    assert problems == [
+        "alpha.md:9: error: unknown demo `maskng` (did you mean `masking`?)",
+        "alpha.md:10: error: demo `masking` has no parameter `topk` (it reads: k, tab, sentence, rate, seed, layer, head)",
+        "alpha.md:11: error: demo `semantic-search` has no parameter `input` (write `input:` beside `id:`, not under `params:`)",
+    ]
+    without = [str(p).split("/")[-1] for p in glossary.errors]
+    assert "alpha.md:9: error: unknown demo `maskng` (no installed plugin registers a demo)" in without
 
 
 def test_a_500_term_cycle_is_found_and_shortened(write_terms):
@@ -85,7 +120,8 @@ def test_a_10_mb_term_file_is_refused_without_reading_it(write_terms):
 
 
 def test_relation_stated_on_both_sides_is_one_edge(write_terms):
-    folder = write_terms({"a": term_text("a", relations="{uses: [b]}"), "b": term_text("b", relations="{used_by: [a]}")})
+    folder = write_terms({"alpha": term_text("alpha", relations="{uses: [beta]}"),
+                          "beta": term_text("beta", relations="{used_by: [alpha]}")})
     glossary = load_glossary([folder], entry_points=False)
     assert not glossary.errors
     assert glossary.graph.number_of_edges() == 1
@@ -97,21 +133,21 @@ def test_missing_terms_dir_is_an_error(tmp_path):
 
 
 def test_extension_file_adds_relations_to_a_term_it_does_not_own(write_terms):
-    owner = write_terms({"a": term_text("a", relations="{uses: [b]}"), "b": term_text("b")}, "owner")
-    ext = write_terms({"a-more": "---\nextends: a\nrelations:\n  related_to: [c]\ntags: [extra]\n---\n",
-                       "c": term_text("c", relations="{uses: [b]}")}, "extender")
+    owner = write_terms({"alpha": term_text("alpha", relations="{uses: [beta]}"), "beta": term_text("beta")}, "owner")
+    ext = write_terms({"a-more": "---\nextends: alpha\nrelations:\n  related_to: [gamma]\ntags: [extra]\n---\n",
+                       "gamma": term_text("gamma", relations="{uses: [beta]}")}, "extender")
     glossary = load_glossary([owner, ext], entry_points=False)
     assert not glossary.errors, [str(p) for p in glossary.errors]
-    assert glossary.graph.has_edge("a", "c", key="related_to")
-    assert "extra" in glossary.terms["a"].tags
+    assert glossary.graph.has_edge("alpha", "gamma", key="related_to")
+    assert "extra" in glossary.terms["alpha"].tags
 
 
 def test_extension_file_cannot_redefine_the_term(write_terms):
-    owner = write_terms({"a": term_text("a", relations="{uses: [b]}"), "b": term_text("b")}, "owner")
-    ext = write_terms({"a-more": "---\nextends: a\ntitle: Hijacked\nrelations: {uses: [b]}\n---\n",
-                       "typo": "---\nextends: aa\nrelations: {uses: [b]}\n---\n"}, "extender")
+    owner = write_terms({"alpha": term_text("alpha", relations="{uses: [beta]}"), "beta": term_text("beta")}, "owner")
+    ext = write_terms({"a-more": "---\nextends: alpha\ntitle: Hijacked\nrelations: {uses: [beta]}\n---\n",
+                       "typo": "---\nextends: alpah\nrelations: {uses: [beta]}\n---\n"}, "extender")
     glossary = load_glossary([owner, ext], entry_points=False)
     messages = [str(p) for p in glossary.errors]
     assert any("a-more.md:3: error: an extension file cannot set `title`" in m for m in messages), messages
-    assert any("typo.md:2: error: `extends: aa` names no loaded term (did you mean `a`?)" in m for m in messages)
-    assert glossary.terms["a"].title == "A"
+    assert any("typo.md:2: error: `extends: alpah` names no loaded term (did you mean `alpha`?)" in m for m in messages)
+    assert glossary.terms["alpha"].title == "Alpha"

@@ -47,7 +47,7 @@ def test_watched_folders_cover_every_plugins_term_files_once(tmp_path):
     (nested / "x.md").write_text("x")
     plugins = {
         "core": PluginInfo("core", "sslgloss.terms", term_files=sorted(GRAPH_SMALL.glob("*.md"))),
-        "testplugin": PluginInfo("testplugin", "sslgloss_testplugin", term_files=[PLUGIN_TERMS / "rotation-prediction.md"]),
+        "testplugin": PluginInfo("testplugin", "sslgloss_testplugin", term_files=[PLUGIN_TERMS / "rotation-angle-prediction.md"]),
         "dir:mine": PluginInfo("dir:mine", "", term_files=[nested / "x.md"]),
     }
     folders = watched_folders(SimpleNamespace(plugins=plugins), [str(tmp_path / "mine"), str(tmp_path / "missing")])
