@@ -14,6 +14,21 @@ import pytest
 # computed (the caches are keyed by content, so a change of code or data computes afresh).
 os.environ["SSLGLOSS_CACHE"] = os.environ.get("SSLGLOSS_TEST_CACHE") or tempfile.mkdtemp(prefix="sslgloss-tests-")
 
+
+def _installed_plugins_other_than_core() -> list[str]:
+    from importlib.metadata import entry_points
+
+    return sorted({ep.name for ep in entry_points(group="sslgloss")} - {"core"})
+
+
+# The tests describe the core glossary: term plugins a developer installed into this environment (the example
+# under examples/, their own) stay out of them, in this process and in the commands the tests start.
+# Tests that add `core` to the list extend this value; plugins the tests install themselves have other names.
+os.environ["SSLGLOSS_DISABLE_PLUGINS"] = ",".join(
+    filter(None, [os.environ.get("SSLGLOSS_DISABLE_PLUGINS", ""), *_installed_plugins_other_than_core()]))
+ONLY_CORE = os.environ["SSLGLOSS_DISABLE_PLUGINS"]
+NO_PLUGINS = ",".join(filter(None, [ONLY_CORE, "core"]))
+
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
 REPO = TESTS.parent

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from sslgloss.cli import main
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, NO_PLUGINS
 
 SMALL = str(FIXTURES / "graph_small")
 BROKEN = str(FIXTURES / "broken")
@@ -17,7 +17,7 @@ BROKEN = str(FIXTURES / "broken")
 @pytest.fixture
 def run(monkeypatch):
     """Invoke the CLI with only the given --terms-dir folders (no installed plugins)."""
-    monkeypatch.setenv("SSLGLOSS_DISABLE_PLUGINS", "core")
+    monkeypatch.setenv("SSLGLOSS_DISABLE_PLUGINS", NO_PLUGINS)
     from sslgloss.plugins import plugin_manager
 
     plugin_manager.cache_clear()
@@ -119,7 +119,7 @@ def test_validate_prints_problems_and_summary_on_one_stream(tmp_path):
 
     (tmp_path / "lonely-term.md").write_text(term_skeleton("lonely-term", "Lonely Term"), encoding="utf-8")
     runner = CliRunner(mix_stderr=False) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner()
-    result = runner.invoke(main, ["validate", "--terms-dir", str(tmp_path)], env={"SSLGLOSS_DISABLE_PLUGINS": "core"})
+    result = runner.invoke(main, ["validate", "--terms-dir", str(tmp_path)], env={"SSLGLOSS_DISABLE_PLUGINS": NO_PLUGINS})
     lines = result.stdout.splitlines()
     assert result.exit_code == 0 and not result.stderr
     assert lines[-1] == "1 plugin(s), 1 terms, 0 relations, 0 error(s), 9 warning(s)"

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from sslgloss.cli import main
-from tests.conftest import FIXTURES, REPO, term_text
+from tests.conftest import FIXTURES, NO_PLUGINS, ONLY_CORE, REPO, term_text
 
 BIN = Path(sys.executable).parent
 
@@ -32,7 +32,7 @@ def installed_plugin(tmp_path_factory):
     subprocess.run(["cp", "-r", str(FIXTURES / "plugin_pkg"), str(src)], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
                     "--no-index", "--target", str(target), str(src)], check=True, capture_output=True)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), str(REPO)]), "SSLGLOSS_DISABLE_PLUGINS": ""}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), str(REPO)])}
     return env
 
 
@@ -72,7 +72,7 @@ def fake_site(tmp_path, monkeypatch):
     site = tmp_path / "site"
     site.mkdir()
     monkeypatch.syspath_prepend(str(site))
-    monkeypatch.setenv("SSLGLOSS_DISABLE_PLUGINS", "core")  # the core's 60+ terms are not what these tests look at
+    monkeypatch.setenv("SSLGLOSS_DISABLE_PLUGINS", NO_PLUGINS)  # the core's 60+ terms are not what these tests look at
     modules: list[str] = []
 
     def install(dist: str, entry: str, source: str, terms: dict[str, str] | None = None) -> Path:
@@ -125,19 +125,19 @@ def only(problems, code):
 
 
 def test_two_plugins_with_the_same_name_are_an_error_naming_both(fake_site):
-    fake_site("sslgloss-speech-one", "speech", GOOD, {"alpha-one": term_text("alpha-one")})
-    fake_site("sslgloss-speech-two", "speech", GOOD, {"alpha-two": term_text("alpha-two")})
+    fake_site("sslgloss-speech-one", "speechy", GOOD, {"alpha-one": term_text("alpha-one")})
+    fake_site("sslgloss-speech-two", "speechy", GOOD, {"alpha-two": term_text("alpha-two")})
     problem = only(load().problems, "plugin-name")
     assert problem.level == "error"
-    assert ("two plugins are named `speech`: `sslgloss-speech-one` and `sslgloss-speech-two`; only the first "
+    assert ("two plugins are named `speechy`: `sslgloss-speech-one` and `sslgloss-speech-two`; only the first "
             "was loaded") in problem.message
     result = plugins_command()
-    assert result.exit_code == 1 and "two plugins are named `speech`" in result.output
+    assert result.exit_code == 1 and "two plugins are named `speechy`" in result.output
 
 
 def test_a_plugin_named_core_is_refused_and_the_core_glossary_stays(fake_site, monkeypatch):
     fake_site("sslgloss-hijack", "core", GOOD, {"hijacked": term_text("hijacked")})
-    monkeypatch.setenv("SSLGLOSS_DISABLE_PLUGINS", "")
+    monkeypatch.setenv("SSLGLOSS_DISABLE_PLUGINS", ONLY_CORE)
     glossary = load()
     problem = only(glossary.problems, "plugin-name")
     assert "`sslgloss-hijack` declares a plugin named `core`, which is reserved" in problem.message

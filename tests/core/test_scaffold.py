@@ -19,7 +19,7 @@ BIN = Path(sys.executable).parent
 def install(root: Path, target: Path) -> dict:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--upgrade", "--no-deps", "--no-build-isolation",
                     "--no-index", "--target", str(target), str(root)], check=True, capture_output=True)
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), str(REPO)]), "SSLGLOSS_DISABLE_PLUGINS": ""}
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), str(REPO)])}
 
 
 def test_scaffolded_plugin_installs_is_listed_and_passes_its_own_test(tmp_path):
@@ -89,7 +89,7 @@ def test_plugin_needing_a_newer_sslgloss_says_so(tmp_path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--no-index",
                     "--target", str(target), str(pkg)], check=True, capture_output=True)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), str(REPO)]), "SSLGLOSS_DISABLE_PLUGINS": ""}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), str(REPO)])}
     result = subprocess.run([str(BIN / "sslgloss"), "validate"], env=env, capture_output=True, text=True)
     assert result.returncode == 1
     assert "plugin `needsnew` needs sslgloss >=99.0, but 0.1.0 is installed" in result.stdout + result.stderr

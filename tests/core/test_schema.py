@@ -248,3 +248,17 @@ def test_wikilinks_are_read_with_their_line_outside_code():
     term, _problems = parse_term_text(GOOD.split("---\n## Definition")[0] + "---\n" + body + GOOD.split("## Definition\n")[1][
         GOOD.split("## Definition\n")[1].index("## Example"):], "masking.md")
     assert term.wikilinks == [("alpha", 13), ("Beta", 13)]
+
+
+def test_the_term_page_shows_whatever_a_reference_gives():
+    from sslgloss.site.templating import environment
+
+    fields = ('title: "Speech and Language Processing", isbn: "978-0-13-187321-6"',
+              'title: "Deep learning", year: 2015, doi: "10.1038/nature14539"')
+    refs = [parse_term_text(with_reference(f), "masking.md")[0].references[0] for f in fields]
+    html = environment().get_template("sslgloss/term-references.html").render(references=refs)
+    assert ('<li><span class="sslgloss-ref__title">Speech and Language Processing</span>. '
+            '<span class="sslgloss-ref__isbn">ISBN 9780131873216</span></li>') in html
+    assert ('<li><span class="sslgloss-ref__year">(2015).</span> <a class="sslgloss-ref__title" '
+            'href="https://doi.org/10.1038/nature14539" rel="noopener noreferrer">Deep learning</a>.</li>') in html
+    assert "None" not in html and "()" not in html
