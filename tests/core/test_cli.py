@@ -40,6 +40,27 @@ def test_validate_broken_lists_every_problem_and_exits_1(run):
     assert "Traceback" not in result.output
 
 
+def test_validate_refuses_the_alias_bomb_and_every_new_mistake_with_exit_1():
+    """Run as a user would, with a time limit: the 8-level alias bomb in the folder once never finished."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "SSLGLOSS_DISABLE_PLUGINS": NO_PLUGINS}
+    done = subprocess.run([str(Path(sys.executable).parent / "sslgloss"), "validate", "--terms-dir", BROKEN],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 1 and done.stderr == ""
+    for line in ("alias-bomb.md:8: error: YAML anchor `&a0` is not allowed in front matter",
+                 "duplicate-key.md:8: error: key `tags` appears twice",
+                 "stopword-alias.md:4: error: alias `the` is a common English word",
+                 "broken-wikilink.md:17: error: unknown term `anchr` in a [[...]] link (did you mean `[[anchor]]`?)",
+                 "bad-demo.md:9: error: unknown demo `maskng`"):
+        assert line in done.stdout, line
+    assert "reference-without-url.md" not in done.stdout
+    assert "Traceback" not in done.stdout
+
+
 def test_validate_json_is_machine_readable(run):
     result = run("validate", "--terms-dir", BROKEN, "--json")
     data = json.loads(result.output)

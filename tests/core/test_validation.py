@@ -31,6 +31,12 @@ def broken():
         ("empty.md", "empty-file", 1, "empty"),
         ("unclosed.md", "unclosed-front-matter", 1, "never closed"),
         ("bad-id.md", "schema", 2, "kebab-case"),
+        ("alias-bomb.md", "yaml-alias", 8, "YAML anchor `&a0` is not allowed in front matter"),
+        ("duplicate-key.md", "duplicate-key", 8, "key `tags` appears twice in the same mapping (first on line 6)"),
+        ("stopword-alias.md", "hijacking-name", 4, "alias `the` is a common English word"),
+        ("broken-wikilink.md", "unknown-wikilink", 17, "unknown term `anchr` in a [[...]] link (did you mean `[[anchor]]`?)"),
+        ("bad-demo.md", "unknown-demo", 9, "unknown demo `maskng`"),
+        ("string-not-list.md", "schema", 8, "`relations.is_a` must be a list (got 'anchor')"),
     ],
 )
 def test_each_error_names_file_line_and_cause(broken, file, code, line, words):
@@ -39,6 +45,11 @@ def test_each_error_names_file_line_and_cause(broken, file, code, line, words):
     assert found[0].line == line
     assert words in str(found[0])
     assert found[0].level == "error"
+
+
+def test_a_reference_without_url_or_authors_is_accepted(broken):
+    assert not [str(p) for p in broken.problems if p.file.endswith("reference-without-url.md")]
+    assert broken.terms["reference-without-url"].references[0].isbn == "9780131873216"
 
 
 def test_cycle_is_printed(broken):
