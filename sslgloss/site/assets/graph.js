@@ -92,7 +92,7 @@
       node.wx = node.x * WORLD;
       node.wy = node.y * WORLD;
       node.r = 3 + Math.sqrt(node.n || 0) * 1.6;
-      node.search = (node.t + "\u0000" + (node.a || []).join("\u0000")).toLowerCase();
+      node.names = [node.t].concat(node.a || []).map(function (name) { return name.toLowerCase(); });
     });
     links.forEach(function (link, i) {
       neighbours[link[0]].push(i);
@@ -148,7 +148,7 @@
         minX = Math.min(minX, nodes[j].wx); maxX = Math.max(maxX, nodes[j].wx);
         minY = Math.min(minY, nodes[j].wy); maxY = Math.max(maxY, nodes[j].wy);
       });
-      var pad = 48;
+      var pad = width < 500 ? 20 : 48;
       var spanX = Math.max(maxX - minX, 1);
       var spanY = Math.max(maxY - minY, 1);
       var k = Math.min((width - 2 * pad) / spanX, (height - 2 * pad) / spanY);
@@ -358,30 +358,51 @@
       tagFilter = parseInt(ui.tagSelect.value, 10);
       applyTag();
     });
+    /* How well a term's names match what was typed, best first (-1: not at all): its title, then an
+       alias, is the text / starts with it / has a word starting with it / contains it. So "contrast"
+       finds Contrastive Learning before CLIP (Contrastive Language-Image Pre-training). */
+    function matchRank(node, q) {
+      var best = -1;
+      node.names.forEach(function (name, k) {
+        var alias = k > 0 ? 1 : 0;
+        var at = name.indexOf(q);
+        if (at < 0) return;
+        var rank = name === q ? 0 : at === 0 ? 2 : /[\s\-(]/.test(name.charAt(at - 1)) ? 4 : 6;
+        rank += alias;
+        if (best < 0 || rank < best) best = rank;
+      });
+      return best;
+    }
     function runSearch(jump) {
       var q = ui.search.value.trim().toLowerCase();
       if (!q) { matches = null; redraw(); return; }
-      var prefix = [];
-      var inside = [];
+      var ranked = [];
       for (var i = 0; i < n; i++) {
         if (!visible[i]) continue;
-        var at = nodes[i].search.indexOf(q);
-        if (at === 0 || nodes[i].search.indexOf("\u0000" + q) >= 0) prefix.push(i);
-        else if (at > 0) inside.push(i);
+        var rank = matchRank(nodes[i], q);
+        if (rank >= 0) ranked.push([rank, i]);
       }
-      var found = prefix.concat(inside);
+      // equally good matches: the better connected term first
+      ranked.sort(function (a, b) { return a[0] - b[0] || (nodes[b[1]].n || 0) - (nodes[a[1]].n || 0); });
+      var found = ranked.map(function (r) { return r[1]; });
       matches = new Set(found);
       ui.status.textContent = found.length ? found.length + (found.length === 1 ? " term matches." : " terms match.")
         : "No term matches \u201c" + ui.search.value.trim() + "\u201d.";
       if (found.length && (jump || found.length === 1)) focusNode(found[0], true);
       else redraw();
     }
-    ui.search.addEventListener("input", function () { runSearch(false); });
+    // Enter shows the best match (centred, with its card); Enter again, or Shift+Enter, opens its page
+    var jumpedTo = -1;
+    ui.search.addEventListener("input", function () { jumpedTo = -1; runSearch(false); });
     ui.search.addEventListener("keydown", function (event) {
       if (event.key === "Enter") {
         event.preventDefault();
-        if (focused >= 0 && matches && matches.has(focused) && event.shiftKey) go(new URL(nodes[focused].u, siteRoot).href);
-        else runSearch(true);
+        if (focused >= 0 && matches && matches.has(focused) && (event.shiftKey || focused === jumpedTo)) {
+          go(new URL(nodes[focused].u, siteRoot).href);
+        } else {
+          runSearch(true);
+          jumpedTo = focused;
+        }
       } else if (event.key === "Escape") {
         ui.search.value = "";
         runSearch(false);
@@ -485,9 +506,15 @@
       ui.canvas.style.height = height + "px";
       if (first) {
         first = false;
-        // layouts come square; on a wide screen spread them sideways (a little) to use the room
-        var stretch = Math.min(Math.max(width / Math.max(height, 1), 1), 1.7);
-        nodes.forEach(function (node) { node.wx = node.x * WORLD * stretch; });
+        // layouts come square; spread them along the longer side of the canvas (a little) to use the
+        // room: sideways on a wide screen, downwards on a phone held upright
+        var aspect = width / Math.max(height, 1);
+        var stretchX = Math.min(Math.max(aspect, 1), 1.7);
+        var stretchY = Math.min(Math.max(1 / aspect, 1), 1.7);
+        nodes.forEach(function (node) {
+          node.wx = node.x * WORLD * stretchX;
+          node.wy = node.y * WORLD * stretchY;
+        });
         applyTag();
         var wanted = decodeURIComponent((window.location.hash || "").slice(1));
         if (wanted && byId[wanted] != null) focusNode(byId[wanted], true);

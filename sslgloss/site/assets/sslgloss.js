@@ -88,10 +88,11 @@
     return pop;
   }
 
+  // Lists that print each term's summary beside its link (A–Z, tag pages) need no preview repeating it.
   function termLink(node) {
     if (!node || !node.closest) return null;
     var link = node.closest("a[data-term]");
-    return link && !link.closest(".sslgloss-preview") ? link : null;
+    return link && !link.closest(".sslgloss-preview, .sslgloss-entries") ? link : null;
   }
 
   function place(box, link) {
@@ -323,11 +324,66 @@
     });
   }
 
+  /* ---------------------------------------------------------------- local graphs */
+
+  /* A term page's small graph places each name beside its dot; on a narrow screen a name near the
+     edge would reach past the figure and be cut off. Slide each one back inside (it stays by its dot). */
+  function fitLabels(graph) {
+    var box = graph.getBoundingClientRect();
+    if (!box.width) return;
+    var labels = graph.querySelectorAll(".sslgloss-lg-label, .sslgloss-lg-center");
+    Array.prototype.forEach.call(labels, function (label) { label.style.translate = ""; });
+    Array.prototype.forEach.call(labels, function (label) {
+      var r = label.getBoundingClientRect();
+      var shift = r.left < box.left ? box.left - r.left : r.right > box.right ? box.right - r.right : 0;
+      if (shift) label.style.translate = Math.round(shift) + "px 0";
+    });
+  }
+
+  var graphWatch = typeof ResizeObserver === "function" ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) { fitLabels(entry.target); });
+  }) : null;
+
+  function initLocalGraphs(root) {
+    if (graphWatch) graphWatch.disconnect(); // instant navigation replaced the last page's graphs
+    var graphs = root.querySelectorAll(".sslgloss-local-graph");
+    Array.prototype.forEach.call(graphs, function (graph) {
+      fitLabels(graph);
+      if (graphWatch) graphWatch.observe(graph); // and again whenever the figure changes size
+    });
+  }
+
+  /* ---------------------------------------------------------------- the A–Z letter bar */
+
+  /* The A–Z page's letters stick under the header; a letter's heading must land below them, not
+     under them. Their height depends on the screen's width, so it is measured (sslgloss.css uses it). */
+  var barWatch = typeof ResizeObserver === "function" ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) { measureBar(entry.target); });
+  }) : null;
+
+  function measureBar(bar) {
+    var page = bar.parentElement;
+    if (page) page.style.setProperty("--sslgloss-letters-height", bar.offsetHeight + "px");
+  }
+
+  function initLetterBar(root) {
+    if (barWatch) barWatch.disconnect();
+    var bar = root.querySelector(".sslgloss-letters");
+    if (!bar) return;
+    measureBar(bar);
+    if (barWatch) barWatch.observe(bar);
+    // arriving with #letter in the address: land below the bar now that its height is known
+    var target = window.location.hash ? document.getElementById(decodeURIComponent(window.location.hash.slice(1))) : null;
+    if (target && bar.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) target.scrollIntoView();
+  }
+
   /* ---------------------------------------------------------------- every page */
 
   function onPage() {
     hide();
     initDemos(document);
+    initLocalGraphs(document);
+    initLetterBar(document);
   }
 
   window.sslgloss = { navigate: navigate, siteRoot: siteRoot.href, showPreview: show, hidePreview: hide };
