@@ -24,7 +24,7 @@ NOT_A_SUFFIX = re.compile(r"siz|^priz|^seiz|^capsiz|^citizen|^wizard")  # size, 
 # Names keep the spelling their owners gave them (institutions, journals, standards, paper titles).
 PROPER_NAMES = (
     "Center for Research on Foundation Models", "Behavioral Science", "Simple Knowledge Organization System",
-    "Robustly Optimized BERT Pretraining Approach",
+    "Robustly Optimized BERT Pretraining Approach", "Image BERT Pre-Training with Online Tokenizer",
 )
 # Pairs in the word list whose difference is one of these regular patterns count as American -> British;
 # the rest of the list (program/programme, practice/practise, disk/disc, connection/connexion...) are
@@ -119,10 +119,39 @@ def test_the_word_list_knows_the_usual_pairs():
         assert both not in pairs
 
 
+def search_twins(term) -> set[str]:
+    """Aliases that are the American spelling of the term's title or of another of its aliases.
+
+    A reader who types "colorization" should still find Colourisation, so an alias may be the
+    American twin of a British name the term also carries; it is a search key, never prose.
+
+    >>> from types import SimpleNamespace as T
+    >>> sorted(search_twins(T(title="Colourisation", aliases=["colorization", "image colorization",
+    ...                                                         "image colourisation", "colorize"])))
+    ['colorization', 'image colorization']
+    """
+    names = {term.title.lower(), *(a.lower() for a in term.aliases)}
+    twins = set()
+    for alias in term.aliases:
+        spelt = WORD.sub(lambda m: british(m.group()) or m.group(), alias).lower()
+        if spelt != alias.lower() and spelt in names:
+            twins.add(alias)
+    return twins
+
+
+def test_an_american_alias_passes_only_beside_its_british_twin():
+    from types import SimpleNamespace as T
+
+    term = T(title="Colourisation", aliases=["colorization", "image colorization", "image colourisation",
+                                             "colorize", "color-based tokenizer"])
+    assert search_twins(term) == {"colorization", "image colorization"}
+
+
 def test_prose_and_aliases_use_british_spelling():
     found = []
     for term in core_terms():
-        texts = [("summary", prose(term.summary)), ("aliases", prose(" ".join(term.aliases)))]
+        aliases = [a for a in term.aliases if a not in search_twins(term)]
+        texts = [("summary", prose(term.summary)), ("aliases", prose(" ".join(aliases)))]
         texts += [(title, prose(body)) for title, body in term.sections.items()]
         for where, text in texts:
             found += [f"{term.path}: {where}: {w} -> {british(w)}" for w in WORD.findall(text) if british(w)]
