@@ -100,23 +100,34 @@ def plural(word: str) -> str | None:
     return word + "s"
 
 
-def search_names(names: Iterable[str]) -> list[str]:
-    """Each name once (case-insensitive), then the plural of each: what the site search finds a
-    term's page by (searching "embeddings" or "knowledge graphs" must find it too).
+# where site search splits words: the search plugin's `separator` in mkdocs.yml
+SEARCH_SEPARATOR = re.compile(r'[\s\-,:;!?=\[\]()"“”‘’/]+|\.(?!\d)')
 
-    >>> search_names(["Knowledge Graph", "KG", "knowledge graph", "Ontology"])
-    ['Knowledge Graph', 'KG', 'Ontology', 'Knowledge Graphs', 'Ontologies']
+
+def search_keywords(title: str, aliases: Iterable[str] = ()) -> list[str]:
+    """The words site search finds a term's page by, lower-cased (its page's search ``tags``).
+
+    Every word of the title and the aliases, and the plural of each name's last word, once each
+    (a term with many aliases must not outweigh one with few); the words of a one- or two-word
+    title again, since search does not favour a short match ("BERT" must beat "Sentence-BERT");
+    and the title's words run together from each word on, so that a word of the title also
+    matches a word no other term has ("next word" finds Next-Word Prediction before WordNet).
+
+    >>> search_keywords("Knowledge Graph", ["KG"])
+    ['knowledge', 'graph', 'kg', 'graphs', 'knowledge', 'graph', 'knowledgegraph']
+    >>> search_keywords("Next-Word Prediction", ["next-token prediction"])
+    ['next', 'word', 'prediction', 'token', 'predictions', 'nextwordprediction', 'wordprediction']
     """
-    out: dict[str, str] = {}
-    for name in names:
-        out.setdefault(name.casefold(), name)
-    plurals: dict[str, str] = {}
-    for name in out.values():
-        head, _, last = name.rpartition(" ")
-        found = plural(last)
-        if found:
-            plurals.setdefault(f"{head} {found}".strip().casefold(), f"{head} {found}".strip())
-    return list(out.values()) + [p for key, p in plurals.items() if key not in out]
+    def words(name: str) -> list[str]:
+        return [w.lower() for w in SEARCH_SEPARATOR.split(name) if w]
+
+    names = [title, *aliases]
+    plurals = [plural(name.split()[-1]) for name in names if name.split()]
+    found = dict.fromkeys(w for name in names + [p for p in plurals if p] for w in words(name))
+    title_words = words(title)
+    again = title_words * max(0, 3 - len(title_words))
+    joined = ["".join(title_words[i:]) for i in range(len(title_words) - 1)]
+    return list(found) + again + [j for j in joined if j not in found]
 
 
 def slug(text: str) -> str:
@@ -294,8 +305,9 @@ class TermPageBuilder:
         """The page's metadata (MkDocs' ``page.meta``): title, description, search boost and keywords.
 
         mkdocs-material's search gives a page's ``tags`` the highest weight of its fields (10^6
-        against 10^3 for titles), so the term's names go there: searching an alias, an
-        abbreviation or a plural finds the term's page before the pages that only mention it. The site
+        against 10^3 for titles), so the words of the term's names go there (:func:`search_keywords`):
+        searching an alias, an abbreviation or a plural finds the term's page before the pages
+        that only mention it. The site
         has no tags plugin, so they show nowhere else (sslgloss.css hides them in results).
         """
         return {
@@ -303,7 +315,7 @@ class TermPageBuilder:
             "description": html.escape(term.summary),
             "sslgloss_term": term.id,
             "search": {"boost": 2},
-            "tags": search_names(term.names),
+            "tags": search_keywords(term.title, term.aliases),
         }
 
     def markdown(self, term) -> str:
