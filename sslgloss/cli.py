@@ -347,6 +347,7 @@ def repo_root() -> Path:
 @terms_dir_option
 def serve(port: int, demos_port: int, no_demos: bool, host: str, terms_dirs) -> None:
     """Serve the site (mkdocs serve) and its live demos (Streamlit) together; Ctrl-C stops both."""
+    import signal
     import subprocess
 
     from .site.config import TERM_DIRS_ENV
@@ -360,24 +361,32 @@ def serve(port: int, demos_port: int, no_demos: bool, host: str, terms_dirs) -> 
     if not no_demos and not demos_installed():
         click.echo(f"the live demos need `{INSTALL_DEMOS}`; serving the site only", err=True)
         no_demos = True
-    if not no_demos:
-        from sslgloss.demos.launcher import server_command
-
-        demos = server_command(demos_port, host, env=env).popen()
-        click.echo(f"demos: http://{host}:{demos_port}", err=True)
-    click.echo(f"site:  http://{host}:{port}", err=True)
+    site = None
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops both servers, as Ctrl-C does
     try:
-        code = subprocess.call([sys.executable, "-m", "mkdocs", "serve", "-a", f"{host}:{port}"], cwd=root, env=env)
+        if not no_demos:
+            from sslgloss.demos.launcher import server_command
+
+            demos = server_command(demos_port, host, env=env).popen()
+            click.echo(f"demos: http://{host}:{demos_port}", err=True)
+        click.echo(f"site:  http://{host}:{port}", err=True)
+        site = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"{host}:{port}"], cwd=root, env=env)
+        code = site.wait()
     except KeyboardInterrupt:
         code = 0
     finally:
-        if demos is not None:
-            demos.terminate()
-            try:
-                demos.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                demos.kill()
+        for child in (site, demos):
+            if child is not None and child.poll() is None:
+                child.terminate()
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
     sys.exit(code)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":  # pragma: no cover
