@@ -19,7 +19,7 @@ import click
 
 from . import __version__
 from .cli_base import Command, clean_errors, terms_dir_option
-from .extras import missing_extra
+from .extras import INSTALL_DEMOS, demos_installed, missing_extra
 from .storage import atomic_write
 
 # command name -> module holding it in a `COMMANDS` list; imported on first use
