@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -163,6 +164,20 @@ def test_a_command_that_needs_the_extra_says_how_to_install_it(hidden_extra, tmp
     assert "Traceback" not in done.stderr
     lines = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
     assert len(lines) == 1 and INSTALL_DEMOS in lines[0], done.stderr
+
+
+def test_serve_without_the_extra_serves_the_site_alone(hidden_extra, tmp_path):
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    proc = subprocess.Popen([str(BIN / "sslgloss"), "serve", "--port", str(port)], env=hidden_extra, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        first = proc.stderr.readline()
+    finally:
+        proc.terminate()  # stops the site server it started too
+        proc.wait(timeout=30)
+    assert first.strip() == f"the live demos need `{INSTALL_DEMOS}`; serving the site only"
 
 
 # ---------------------------------------------------------------------- a fresh venv, as a writer installs it
