@@ -133,7 +133,7 @@ def test_local_graph_names_are_never_cut_off(open_at, graph_data, viewport):
             const box = g.getBoundingClientRect(); const out = [];
             g.querySelectorAll('.sslgloss-lg-label, .sslgloss-lg-center').forEach(a => {
               const r = a.getBoundingClientRect();
-              if (r.left < box.left - 0.5 || r.right > box.right + 0.5) out.push(a.textContent); });
+              if (r.width && (r.left < box.left - 0.5 || r.right > box.right + 0.5)) out.push(a.textContent); });
             return out; }""")
         assert not outside, f"{node['id']}: names reaching past the graph's edge: {outside}"
 
@@ -280,3 +280,14 @@ def test_sigterm_to_serve_leaves_no_process_listening(tmp_path):
         except ProcessLookupError:
             pass
         log.close()
+
+
+def test_a_phone_reaches_a_terms_demo_from_the_first_screen(open_at):
+    pg = open_at("terms/masked-language-modeling/", PHONE, touch=True)
+    jump = pg.locator(".sslgloss-jump a")
+    box = jump.bounding_box()
+    assert box["y"] + box["height"] <= PHONE["height"], "the jump to the demo is below the first screen"
+    jump.tap()
+    pg.wait_for_timeout(500)
+    demo = pg.locator(".sslgloss-demo").first.bounding_box()
+    assert 0 <= demo["y"] < PHONE["height"] / 2, demo

@@ -335,6 +335,7 @@
     Array.prototype.forEach.call(labels, function (label) { label.style.translate = ""; });
     Array.prototype.forEach.call(labels, function (label) {
       var r = label.getBoundingClientRect();
+      if (!r.width) return; // hidden (the centre's name on a phone)
       var shift = r.left < box.left ? box.left - r.left : r.right > box.right ? box.right - r.right : 0;
       if (shift) label.style.translate = Math.round(shift) + "px 0";
     });
