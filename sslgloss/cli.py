@@ -95,7 +95,12 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate(terms_dirs, as_json: bool, strict: bool) -> None:
     """Check every term file and the graph; list every problem with file:line."""
+    from .term_checks import check_cloze
+
     glossary = _load(terms_dirs, require_valid=False)
+    if not glossary.errors:  # here only (a site build still builds the page, without the block), once it can build
+        glossary.problems += check_cloze(glossary)
+        glossary.problems.sort(key=lambda p: (p.level != "error", p.file or "", p.line or 0))
     summary = glossary.summary()
     failed = bool(glossary.errors) or (strict and bool(glossary.warnings))
     if as_json:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import references
 from .errors import Problem
@@ -76,6 +76,24 @@ class DemoSpec(BaseModel):
         return value
 
 
+class ClozeSpec(BaseModel):
+    """A sentence of the page's "Test yourself" block, with the word hidden from it (see sslgloss/site/cloze.py)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    sentence: str = Field(min_length=1, max_length=400)
+    blank: str = Field(min_length=1, max_length=60)
+    accept: list[str] = Field(default_factory=list)  # other answers that count as close (synonyms)
+
+    @model_validator(mode="after")
+    def _blank_in_sentence(self) -> "ClozeSpec":
+        from .site.cloze import check_author_blank
+
+        problem = check_author_blank(self.sentence, self.blank)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
 class TermMeta(BaseModel):
     """The front matter of a term file."""
 
@@ -90,6 +108,7 @@ class TermMeta(BaseModel):
     relations: dict[str, list[str]] = Field(default_factory=dict)
     demos: list[DemoSpec] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
+    cloze: list[ClozeSpec] = Field(default_factory=list)
 
     @field_validator("relations", mode="before")
     @classmethod
@@ -171,9 +190,11 @@ class Term(TermMeta):
 # --------------------------------------------------------------------------- parsing
 
 
-_NEEDS = {"references": "every reference needs a title", "demos": "every demo needs an id"}
+_NEEDS = {"references": "every reference needs a title", "demos": "every demo needs an id",
+          "cloze": "every cloze sentence needs `sentence` and `blank`"}
 _LIST_EXAMPLES = {"tags": "tags: [nlp]", "aliases": "aliases: [MLM]", "case_sensitive": "case_sensitive: [Go]",
-                  "references": "references: [{title: ...}]", "demos": "demos: [{id: masking}]"}
+                  "references": "references: [{title: ...}]", "demos": "demos: [{id: masking}]",
+                  "cloze": "cloze: [{sentence: ..., blank: ...}]"}
 _KINDS = {"string_type": "must be text", "list_type": "must be a list", "dict_type": "must be a mapping",
           "model_type": "must be a mapping of fields", "model_attributes_type": "must be a mapping of fields",
           "int_parsing": "must be a whole number", "int_type": "must be a whole number",
@@ -193,7 +214,7 @@ def _format_validation_error(err: dict, lines: dict[tuple, int], data: dict) -> 
     where = ".".join(str(p) for p in loc)
     line = next((lines[loc[:end]] for end in range(len(loc), 0, -1) if loc[:end] in lines), 1)
     kind, value, hint = err["type"], err.get("input"), None
-    parent = {"references": Reference, "demos": DemoSpec}.get(loc[0]) if len(loc) > 1 else None
+    parent = {"references": Reference, "demos": DemoSpec, "cloze": ClozeSpec}.get(loc[0]) if len(loc) > 1 else None
     if kind == "missing":
         msg, hint = f"missing required field `{where}`", _NEEDS.get(loc[0], "every term needs id, title and summary")
     elif kind == "extra_forbidden":

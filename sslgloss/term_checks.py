@@ -4,9 +4,10 @@
   name shorter than 3 characters as a title or alias);
 - placeholder prose left over from the ``new-term`` or ``new-plugin`` skeletons;
 - ``[[wiki links]]`` to ids no term has;
-- demos no plugin registers, and demo parameters the demo does not read.
+- demos no plugin registers, and demo parameters the demo does not read;
+- (``validate`` only) terms whose text gives their "Test yourself" block no sentence.
 
-``validate`` runs them all, so it reports everything the site build would.
+``validate`` runs them all, so it reports everything the site build would (and a little more).
 """
 
 from __future__ import annotations
@@ -18,17 +19,10 @@ from typing import Iterable
 
 from .errors import Problem
 from .site.autolink import WIKILINK_RE, is_acronym  # the site's own rules, so validate agrees with the build
+from .text import stop_words
 
 MIN_NAME_CHARS = 3
 _CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-
-
-@functools.cache
-def stop_words() -> frozenset[str]:
-    """Common English words (the ``stop-words`` package's list), casefolded."""
-    from stop_words import get_stop_words
-
-    return frozenset(w.casefold() for w in get_stop_words("en"))
 
 
 def check_names(term, rel: str) -> list[Problem]:
@@ -150,4 +144,27 @@ def check_placeholders(summary: str, sections: dict[str, str], lines: dict[str, 
         if any(p.search(text or "") for p in _placeholder_patterns()):
             problems.append(Problem("warning", "placeholder", f"{where} still has the skeleton's placeholder text",
                                     rel, line, "replace it with your own words"))
+    return problems
+
+
+def check_cloze(glossary) -> list[Problem]:
+    """A warning for every term whose page would have no "Test yourself" sentence (see sslgloss/site/cloze.py).
+
+    Only ``validate`` runs it (so ``--strict`` fails on it), and only on a glossary without errors: a site
+    build still builds such a page, without the block. A term whose prose is still the skeleton's is left to
+    the placeholder warning.
+    """
+    from .site.cloze import MAX_WORDS, MIN_WORDS, ClozeIndex
+
+    index = ClozeIndex.of(glossary)
+    problems = []
+    for term in glossary.terms.values():
+        if index.blanks(term.id) or any(p.search(text) for p in _placeholder_patterns()
+                                        for text in term.sections.values()):
+            continue
+        problems.append(Problem("warning", "no-cloze", f"term `{term.id}` gives its \"Test yourself\" block no "
+                                "sentence to hide a word from", term.path, term.line_of("cloze") if ("cloze",) in
+                                term.lines else term.body_line,
+                                f"add `cloze:` sentences, or write prose sentences of {MIN_WORDS}-{MAX_WORDS} words "
+                                "that name other terms"))
     return problems

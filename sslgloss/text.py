@@ -1,7 +1,8 @@
-"""Small text clean-ups shared by the places where a user's text enters the library."""
+"""Small text helpers shared by the places where a user's text enters the library."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -16,3 +17,11 @@ def replace_lone_surrogates(text: str) -> str:
     'caf\\ufffd'
     """
     return _SURROGATE.sub("\ufffd", text)
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """Common English words (the ``stop-words`` package's list), casefolded: never a name, never a blank."""
+    from stop_words import get_stop_words
+
+    return frozenset(w.casefold() for w in get_stop_words("en"))

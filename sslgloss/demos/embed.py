@@ -47,6 +47,28 @@ class _WorkerError(Exception):
     pass
 
 
+def run_worker(module: str, request, timeout: float, what: str) -> dict:
+    """Run ``python -m module`` with ``request`` as JSON on stdin and a time limit; its last line of JSON output.
+
+    The worker answers ``{"ok": true, ...}`` or ``{"ok": false, "error": ...}``; a time-out, a crash or
+    an error is a :class:`_WorkerError` whose message names ``what`` (the build reports it in one line).
+    """
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    try:
+        done = subprocess.run([sys.executable, "-m", module], input=json.dumps(request),
+                              capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        raise _WorkerError(f"{what} took more than {timeout:.0f} s") from None
+    try:
+        answer = json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        tail = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
+        raise _WorkerError(f"{what} failed (exit {done.returncode}): {tail[0]}") from None
+    if not answer.get("ok"):
+        raise _WorkerError(answer.get("error", "unknown error"))
+    return answer
+
+
 _IN_FLIGHT: set[tuple] = set()  # (cache folder, result key) being computed in a background thread
 _IN_FLIGHT_LOCK = threading.Lock()
 
@@ -338,21 +360,8 @@ class DemoSlots:
         return fragment
 
     def _run_worker(self, fallback: str, spec) -> str:
-        request = json.dumps({"fallback": fallback, "spec": spec.model_dump(), "custom_dir": self.custom_dir})
-        env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
-        try:
-            done = subprocess.run([sys.executable, "-m", "sslgloss.demos.worker"], input=request,
-                                  capture_output=True, text=True, timeout=self.timeout, env=env)
-        except subprocess.TimeoutExpired:
-            raise _WorkerError(f"`{fallback}` took more than {self.timeout:.0f} s") from None
-        try:
-            answer = json.loads(done.stdout.strip().splitlines()[-1])
-        except (ValueError, IndexError):
-            tail = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
-            raise _WorkerError(f"`{fallback}` failed (exit {done.returncode}): {tail[0]}") from None
-        if not answer.get("ok"):
-            raise _WorkerError(answer.get("error", "unknown error"))
-        return answer["html"]
+        request = {"fallback": fallback, "spec": spec.model_dump(), "custom_dir": self.custom_dir}
+        return run_worker("sslgloss.demos.worker", request, self.timeout, f"`{fallback}`")["html"]
 
     def static_result(self, spec, where: str) -> str | None:
         """The sanitised fallback fragment for a DemoSpec, or None if there is none."""

@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..demos.embed import DemoSlots
+from ..storage import cache_dir
 from .autolink import Autolinker, TermMatcher
 from .backlinks import MentionIndex
+from .cloze_block import ClozeBlocks, GuessStore
 from .indexes import IndexBuilder
 from .layout import GraphLayout
 from .pages import PAGE_SLOT, Heading, HeadingStyle, SiteUrls, TermPageBuilder, slug
@@ -117,8 +119,10 @@ class GlossarySite:
         renderer = SectionRenderer(options.markdown_extensions, options.mdx_configs,
                                    Sanitizer(options.allow_raw_html), cache=prose_cache)
         style = HeadingStyle.from_markdown_config(options.markdown_extensions, options.mdx_configs)
+        self.cloze = ClozeBlocks(glossary, options.demos_url, GuessStore(cache_dir("site") / "cloze-guesses.json"),
+                                 options.demo_fallbacks, warn, timeout=options.demo_fallback_timeout)
         self.pages = TermPageBuilder(glossary, renderer, self.urls, self.mentions, self.demo_slots, headings=style,
-                                     templates=templates)
+                                     templates=templates, cloze=self.cloze)
         self.indexes = IndexBuilder(glossary, self.urls, glossary.demos, options.demos_url, templates=templates)
         self._term_by_src = {term_src_uri(t): t for t in terms}
         self._headings: dict[str, list[Heading]] = {}  # term id -> its page's headings, once per build
@@ -133,8 +137,9 @@ class GlossarySite:
         self.mentions.add_page(src_uri, doc_title(src_uri, markdown), strip_front_matter(markdown))
 
     def prepare_demos(self, background: bool = False) -> None:
-        """Find the static demo results every term page needs (see :meth:`DemoSlots.prepare`)."""
+        """Find the static demo results and the cloze guesses every term page needs (see :meth:`DemoSlots.prepare`)."""
         self.demo_slots.prepare(self.glossary.terms.values(), background=background)
+        self.cloze.prepare(self.glossary.terms.values(), background=background)
 
     def scan_terms(self) -> None:
         for term in self.glossary.terms.values():

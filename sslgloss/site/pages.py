@@ -11,7 +11,7 @@ own Markdown, so nothing in it can break the page around it.
 
 The page is built in two steps: :meth:`TermPageBuilder.content` (title, lead,
 sections: what search indexes) when MkDocs renders the page, and
-:meth:`TermPageBuilder.deferred` (the live demo, related terms with the local
+:meth:`TermPageBuilder.deferred` (the "Test yourself" block, the live demo, related terms with the local
 graph, the learning path, the pages that mention the term, the references),
 appended after the search plugin has read the page: those blocks are excluded
 from search anyway, and keeping them out of its way spares it most of each
@@ -42,9 +42,9 @@ from .templating import environment
 
 PAGE_SLOT = "<!--sslgloss:page-->"
 # the generated blocks after the prose: (slot, heading, fixed id), in page order
-BLOCKS = (("demos", "Try it live", "try-it-live"), ("related", "Related terms", "related-terms"),
-          ("path", "Learning path", "learning-path"), ("mentions", "Mentioned in", "mentioned-in"),
-          ("references", "References", "references"))
+BLOCKS = (("cloze", "Test yourself", "test-yourself"), ("demos", "Try it live", "try-it-live"),
+          ("related", "Related terms", "related-terms"), ("path", "Learning path", "learning-path"),
+          ("mentions", "Mentioned in", "mentioned-in"), ("references", "References", "references"))
 MAX_BACKLINKS = 60
 SHOWN_BACKLINKS = 6
 
@@ -237,16 +237,17 @@ class TermPageBuilder:
     """
 
     def __init__(self, glossary, renderer: SectionRenderer, urls: SiteUrls, mentions: MentionIndex | None = None,
-                 demo_slots=None, headings: HeadingStyle | None = None, templates: jinja2.Environment | None = None):
+                 demo_slots=None, headings: HeadingStyle | None = None, templates: jinja2.Environment | None = None,
+                 cloze=None):
         self.glossary = glossary
         self.renderer = renderer
         self.urls = urls
         self.mentions = mentions
-        self.demo_slots = demo_slots
+        self.demo_slots, self.cloze = demo_slots, cloze  # cloze: the "Test yourself" blocks (cloze_block.py)
         self.style = headings or HeadingStyle(toc=True)
         env = templates or environment()
         self._templates = {name: env.get_template(f"sslgloss/term-{name}.html")
-                           for name in ("content", "demos", "related", "path", "mentions", "references")}
+                           for name in ("content", "cloze", "demos", "related", "path", "mentions", "references")}
         self._label_colors: dict[str, tuple[str, str]] = {}
         for rtype in glossary.relation_types:
             self._label_colors.setdefault(rtype.label, (rtype.color, rtype.name))
@@ -280,6 +281,7 @@ class TermPageBuilder:
     def headings(self, term) -> list[Heading]:
         """The page's ``##`` headings in order: the prose sections, then the generated blocks it has."""
         shown = {
+            "cloze": self.cloze is not None and bool(self.cloze.blanks(term)),
             "demos": bool(term.demos),
             "related": True,
             "path": len(graph_queries.learning_path(self.glossary, term.id)) > 1,
@@ -375,6 +377,9 @@ class TermPageBuilder:
         if not self.demo_slots:
             return ""
         return self._templates["demos"].render(slot=Markup(self.demo_slots.render(term, term.path or term.id)))
+
+    def _cloze(self, term, page_url: str) -> str:
+        return self._templates["cloze"].render(**self.cloze.context(term))
 
     def _references(self, term, page_url: str) -> str:
         return self._templates["references"].render(references=term.references)
