@@ -5,6 +5,8 @@ positions); a template in ``sslgloss/site/templates/sslgloss/`` writes the marku
 
 - ``sslgloss/term-content.html``: a term page's title, lead and prose sections;
 - ``sslgloss/term-lead.html``: breadcrumbs, summary, aliases, tags, plugin;
+- ``sslgloss/term-cloze.html``: the "Test yourself" block (sentences with a word hidden, the
+  masked model's guesses); ``progress.html``: the reader's progress on the index pages;
 - ``sslgloss/term-demos.html``: the "Try it live" block around the demo slot;
 - ``sslgloss/term-related.html``: related terms by relation, with the local graph;
 - ``sslgloss/local-graph.html``: the small graph (SVG spokes, HTML labels);

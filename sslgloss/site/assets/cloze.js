@@ -54,8 +54,8 @@
       ".sslgloss-stage a[data-term]");
     Array.prototype.forEach.call(links, function (link) {
       var id = link.getAttribute("data-term");
-      var mark = link.nextElementSibling && link.nextElementSibling.classList.contains("sslgloss-done-mark")
-        ? link.nextElementSibling : null;
+      // inside the link: the lists lay out each entry's children in columns, and the link's name says it too
+      var mark = link.querySelector(".sslgloss-done-mark");
       if (id && done[id]) {
         if (!mark) {
           mark = document.createElement("span");
@@ -69,7 +69,7 @@
           words.textContent = " (answered)";
           mark.appendChild(tick);
           mark.appendChild(words);
-          link.insertAdjacentElement("afterend", mark);
+          link.appendChild(mark);
         }
       } else if (mark) {
         mark.remove();
@@ -86,8 +86,8 @@
     box.hidden = count === 0;
     var text = box.querySelector(".sslgloss-progress__text");
     if (text) {
-      text.textContent = "You have answered the \u201cTest yourself\u201d question of " + count +
-        (total ? " of " + total : "") + (count === 1 ? " term" : " terms") + " (marked \u2713).";
+      text.textContent = "\u201cTest yourself\u201d answered on " + count + (total ? " of " + total : "") +
+        (count === 1 && !total ? " term" : " terms") + " (marked \u2713).";
     }
   }
 
