@@ -3,7 +3,9 @@
 - ``sslgloss site demo-results`` computes the static demo results the core glossary's
   pages show when no demo server runs, into the folder the package ships
   (``sslgloss/demos/static-results``), so no site build waits on a model;
-  ``--check`` only says which are missing or outdated.
+  ``--check`` only says which are missing or outdated;
+- ``sslgloss site cloze`` computes the masked model's guesses for the core glossary's
+  "Test yourself" sentences into the file the package ships (``sslgloss/site/cloze-guesses.json``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,21 @@ from ..extras import require_demos
 
 @click.group("site")
 def site() -> None:
-    """The site's own steps (static demo results; pages for any engine)."""
+    """The site's own steps (static demo results and cloze guesses; pages for any engine)."""
+
+
+def core_glossary(out: Path | None, what: str):
+    """The core glossary, whose ``what`` the package ships; other plugins only with ``--out`` elsewhere."""
+    from ..glossary import load_glossary
+
+    glossary = load_glossary()
+    if glossary.errors:
+        raise SslglossError(f"the glossary has {len(glossary.errors)} error(s); `sslgloss validate` lists them")
+    others = sorted(name for name in glossary.plugins if name != "core")
+    if others and out is None:
+        raise SslglossError(f"the shipped {what} are the core glossary's, but plugin(s) {', '.join(others)} are "
+                            "installed too; uninstall them or pass --out")
+    return glossary
 
 
 @site.command("demo-results", cls=Command)
@@ -29,16 +45,9 @@ def site() -> None:
 def demo_results(check: bool, out: Path | None) -> None:
     """Compute the core glossary's static demo results (what term pages show without a demo server)."""
     from ..demos.embed import SHIPPED_RESULTS, DemoSlots, FallbackCache, terms_key
-    from ..glossary import load_glossary
 
-    glossary = load_glossary()
-    if glossary.errors:
-        raise SslglossError(f"the glossary has {len(glossary.errors)} error(s); `sslgloss validate` lists them")
-    others = sorted(name for name in glossary.plugins if name != "core")
+    glossary = core_glossary(out, "results")
     root = out or SHIPPED_RESULTS
-    if others and out is None:
-        raise SslglossError(f"the shipped results are the core glossary's, but plugin(s) {', '.join(others)} are "
-                            "installed too; uninstall them or pass --out DIR")
     failed: list[str] = []
     slots = DemoSlots(glossary.demos, "http://127.0.0.1:8501", FallbackCache(root, glossary.fingerprint,
                       terms_key(glossary.terms)), warn=failed.append, note=lambda message: None)
@@ -62,6 +71,32 @@ def demo_results(check: bool, out: Path | None) -> None:
     for path in removed:
         path.unlink()
     click.echo(f"{len(todo)} computed, {len(keep) - len(todo)} already current, {len(removed)} outdated removed: {root}")
+
+
+@site.command("cloze", cls=Command)
+@click.option("--check", is_flag=True, help="Only list the sentences whose guesses are missing; exit 1 if any.")
+@click.option("--all", "everything", is_flag=True, help="Compute every sentence's guesses again (a retrained model).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write this file instead of the package's shipped guesses.")
+def cloze(check: bool, everything: bool, out: Path | None) -> None:
+    """Compute the masked model's guesses for the core glossary's "Test yourself" sentences."""
+    from .cloze_block import SHIPPED_GUESSES, core_blanks, read_guesses, refresh
+
+    glossary = core_glossary(out, "guesses")
+    path = out or SHIPPED_GUESSES
+    found = read_guesses(path)
+    missing = [b for key, b in core_blanks(glossary).items() if key not in found]
+    if check:
+        for blank in missing:
+            click.echo(f"missing: {blank.masked}")
+        if missing:
+            raise SslglossError(f"{len(missing)} sentence(s) have no guesses; `sslgloss site cloze` computes them")
+        click.echo(f"the guesses of every \"Test yourself\" sentence are there ({path})")
+        return
+    if missing or everything:
+        require_demos("computing the masked model's guesses")
+    computed, kept, removed = refresh(glossary, path, everything)
+    click.echo(f"{computed} computed, {kept} already there, {removed} no longer used removed: {path}")
 
 
 COMMANDS = [site]

@@ -67,10 +67,10 @@ class SslglossPlugin(BasePlugin[SslglossConfig]):
         if not self.config.enabled:
             return config
         self._mkdocs_config = config
-        for name in ("sslgloss.css",):
+        for name in ("sslgloss.css", "cloze.css"):
             if ASSET_PREFIX + name not in config.extra_css:
                 config.extra_css.append(ASSET_PREFIX + name)
-        for name in ("sslgloss.js", "graph.js"):
+        for name in ("sslgloss.js", "graph.js", "cloze.js"):
             if ASSET_PREFIX + name not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(ASSET_PREFIX + name)
         if "attr_list" not in config.markdown_extensions:

@@ -17,7 +17,7 @@ from sslgloss.site.cloze import ClozeIndex, answer_key, close_answers, singular,
 from sslgloss.site.cloze_text import split_sentences
 from sslgloss.site.cloze_block import ClozeBlocks, GuessStore
 from sslgloss.text import stop_words
-from tests.conftest import NO_PLUGINS, SECTIONS, term_text
+from tests.conftest import NO_PLUGINS, ONLY_CORE, SECTIONS, term_text
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +181,16 @@ def test_the_shipped_guesses_cover_every_core_blank_so_a_build_computes_nothing(
     assert all(len(entry["guesses"]) == 5 for entry in shipped.values())
 
 
+def test_the_refresh_command_checks_the_shipped_guesses_and_names_what_is_missing(tmp_path):
+    runner = CliRunner()
+    env = {"SSLGLOSS_DISABLE_PLUGINS": ONLY_CORE}
+    current = runner.invoke(main, ["site", "cloze", "--check"], env=env)
+    assert current.exit_code == 0, current.output
+    empty = runner.invoke(main, ["site", "cloze", "--check", "--out", str(tmp_path / "g.json")], env=env)
+    assert empty.exit_code == 1 and "missing: " in empty.output and "[MASK]" in empty.output
+    assert empty.output.rstrip().endswith("sentence(s) have no guesses; `sslgloss site cloze` computes them")
+
+
 def test_without_the_model_the_block_works_without_its_column(write_terms, tmp_path, monkeypatch):
     folder = write_terms({"spin-guess": term_text("spin-guess", "Spin Guess", extra=AUTHORED)})
     glossary = load_glossary(term_dirs=[str(folder)], entry_points=False)
@@ -247,3 +257,17 @@ def test_the_block_follows_the_prose_with_every_sentence_and_the_models_guesses(
     assert "\n\n" not in block  # one HTML block for the Markdown other engines read
     assert '<label for="sslgloss-cloze-guess-1">' in block and 'role="status"' in block
     assert "masking?input=" in block and "%5BMASK%5D" in block  # "Ask the model live" (shown while it is up)
+
+
+def test_the_pages_written_for_other_engines_carry_the_block_and_its_assets(tmp_path):
+    from site_helpers import REPO
+    generate = pytest.importorskip("sslgloss.site.generate").generate  # the writer for other engines
+
+    generate(REPO / "mkdocs.yml", tmp_path, echo=lambda message: None)
+    markdown = (tmp_path / "docs" / "terms" / "bert.md").read_text(encoding="utf-8")
+    assert "\n## Test yourself { #test-yourself }\n" in markdown
+    block = markdown[markdown.index('<div class="sslgloss-cloze'):markdown.index("## Try it live")]
+    assert "\n\n" not in block.strip()  # Python-Markdown passes it through as one HTML block
+    config = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "assets/sslgloss/cloze.js" in config and "assets/sslgloss/cloze.css" in config
+    assert (tmp_path / "docs" / "assets" / "sslgloss" / "cloze.js").is_file()
