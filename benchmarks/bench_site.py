@@ -295,12 +295,18 @@ def timed_build(config: Path, site: Path, cache: Path) -> Timing:
     env = dict(os.environ, SSLGLOSS_SITE_FALLBACKS="0", NO_MKDOCS_2_WARNING="1", SSLGLOSS_CACHE=str(cache))
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(site, ignore_errors=True)
-    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
+    timing = timed_run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)], env,
+                       cwd=config.parent)
+    shutil.rmtree(site, ignore_errors=True)
+    return timing
+
+
+def timed_run(command: list[str], env: dict, cwd: Path) -> Timing:
+    """CPU, wall time and peak memory of one command in a fresh process (exits with its output if it fails)."""
     # output to a file, not a pipe: nothing reads a pipe while we wait, and a full one would block the build
     with tempfile.TemporaryFile("w+") as output:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, text=True,
-                                cwd=config.parent)
+        proc = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, text=True, cwd=cwd)
         # wait4 reaps this child and returns its own rusage (Linux: ru_maxrss in KiB), not the
         # sum over every child so far that RUSAGE_CHILDREN gives, whose peak is the largest one's
         _, status, usage = os.wait4(proc.pid, 0)
@@ -308,8 +314,7 @@ def timed_build(config: Path, site: Path, cache: Path) -> Timing:
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped: Popen must not wait for it again
         if proc.returncode != 0:
             output.seek(0)
-            raise SystemExit(f"build of {config} failed:\n{output.read()}")
-    shutil.rmtree(site, ignore_errors=True)
+            raise SystemExit(f"{' '.join(command)} failed:\n{output.read()}")
     return Timing(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024)
 
 

@@ -1,5 +1,9 @@
 """`sslgloss site ...`: the site's own steps, outside any static-site generator.
 
+- ``sslgloss site generate -o DIR`` writes the whole site's sources (hand-written and
+  generated pages, assets, a configuration) for an engine that runs no MkDocs plugin;
+- ``sslgloss site build --engine zensical|mkdocs`` builds the site with either engine
+  into the configuration's ``site_dir`` (Zensical from the generated sources);
 - ``sslgloss site demo-results`` computes the static demo results the core glossary's
   pages show when no demo server runs, into the folder the package ships
   (``sslgloss/demos/static-results``), so no site build waits on a model;
@@ -97,6 +101,79 @@ def cloze(check: bool, everything: bool, out: Path | None) -> None:
         require_demos("computing the masked model's guesses")
     computed, kept, removed = refresh(glossary, path, everything)
     click.echo(f"{computed} computed, {kept} already there, {removed} no longer used removed: {path}")
+
+
+CONFIG_OPTION = click.option("-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
+                             type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                             help="The site's MkDocs configuration.")
+
+
+@site.command("generate", cls=Command)
+@CONFIG_OPTION
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/generated"),
+              show_default=True, help="Folder to write (its docs/ is replaced).")
+def generate_command(config_file: Path, out: Path) -> None:
+    """Write every page of the site as Markdown (plus assets and a configuration) for any engine."""
+    from .generate import generate
+
+    result = generate(config_file, out, echo=lambda m: click.echo(m, err=True))
+    for problem in result.problems:
+        click.echo(f"warning: {problem}", err=True)
+    click.echo(f"{result.pages} generated pages, {result.files} files in {out / 'docs'}; "
+               f"build with `zensical build -f {out / 'mkdocs.yml'}`", err=True)
+
+
+@site.command("build", cls=Command)
+@CONFIG_OPTION
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True)
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the built site goes (default: the configuration's site_dir).")
+@click.option("--strict", is_flag=True, help="Fail on warnings.")
+def build_command(config_file: Path, engine: str, site_dir: Path | None, strict: bool) -> None:
+    """Build the site with MkDocs (the plugin generates the glossary in memory) or Zensical (from generated files)."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    from .generate import generate
+
+    started = time.perf_counter()
+    if engine == "mkdocs":
+        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file)]
+        command += ["--strict"] if strict else []
+        command += ["-d", str(site_dir.resolve())] if site_dir else []
+        if subprocess.call(command):
+            raise SslglossError("mkdocs build failed (see above)")
+    else:
+        if shutil.which("zensical") is None and not _has_module("zensical"):
+            raise SslglossError("Zensical is not installed: pip install 'sslgloss[zensical]'")
+        out = config_file.resolve().parent / "build" / "zensical"
+        result = generate(config_file, out, echo=lambda m: click.echo(m, err=True))
+        for problem in result.problems:
+            click.echo(f"warning: {problem}", err=True)
+        if strict and result.problems:
+            raise SslglossError(f"{len(result.problems)} warning(s) in strict mode")
+        command = [sys.executable, "-m", "zensical", "build", "-f", str(out / "mkdocs.yml")]
+        if subprocess.call(command + (["--strict"] if strict else [])):
+            raise SslglossError("zensical build failed (see above)")
+        target = site_dir or Path(_site_dir_of(config_file))
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(out / "site", target)
+    click.echo(f"built with {engine} in {time.perf_counter() - started:.1f} s", err=True)
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def _site_dir_of(config_file: Path) -> str:
+    from mkdocs.config import load_config
+
+    return load_config(config_file=str(config_file)).site_dir
 
 
 COMMANDS = [site]

@@ -6,7 +6,8 @@ Event order (MkDocs 1.6):
   ``site_dir`` at a staging folder (see atomic.py);
 - ``on_pre_build``: load every term plugin; any error fails the build with
   every problem listed (file:line), warnings go to the log so ``--strict`` fails;
-- ``on_files``: scan all prose for mentions, add one generated page per term
+- ``on_files``: the site generator (generate.py ``prepare_site``, the same one
+  ``sslgloss site generate`` runs for other engines) scans all prose for mentions; add one generated page per term
   (a :class:`~sslgloss.site.termpage.TermPage`, which MkDocs renders without
   Markdown), the index and tag pages, the assets and the JSON the front end reads;
 - ``on_page_content`` (term pages have their title, lead, prose and table of
@@ -33,9 +34,9 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from .atomic import StagedSiteDir
-from .builder import ASSET_PREFIX, GlossarySite, SiteOptions, describe_unknown, term_src_uri
+from .builder import ASSET_PREFIX, GlossarySite, describe_unknown, term_src_uri
 from .config import TERM_DIRS_ENV, SslglossConfig
-from ..demos.embed import SHIPPED_RESULTS, FallbackCache, terms_key
+from .generate import ASSETS_CSS, ASSETS_JS, prepare_site, site_options, url_function
 from ..storage import cache_dir
 from .sanitize import ProseCache
 from .termpage import TermPage
@@ -67,10 +68,10 @@ class SslglossPlugin(BasePlugin[SslglossConfig]):
         if not self.config.enabled:
             return config
         self._mkdocs_config = config
-        for name in ("sslgloss.css", "cloze.css"):
+        for name in ASSETS_CSS:
             if ASSET_PREFIX + name not in config.extra_css:
                 config.extra_css.append(ASSET_PREFIX + name)
-        for name in ("sslgloss.js", "graph.js", "cloze.js"):
+        for name in ASSETS_JS:
             if ASSET_PREFIX + name not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(ASSET_PREFIX + name)
         if "attr_list" not in config.markdown_extensions:
@@ -110,27 +111,14 @@ class SslglossPlugin(BasePlugin[SslglossConfig]):
         if not self.config.enabled:
             return files
 
-        def url_of(src_uri: str) -> str:
-            return File(src_uri, None, config.site_dir, config.use_directory_urls).url
-
-        options = SiteOptions(
-            demos_url=self.config.demos_url, allow_raw_html=self.config.allow_raw_html,
-            autolink=self.config.autolink, graph_layout_seed=self.config.graph_layout_seed,
-            demo_fallbacks=self.config.demo_fallbacks and os.environ.get("SSLGLOSS_SITE_FALLBACKS", "1") != "0",
-            demo_fallback_timeout=self.config.demo_fallback_timeout,
-            markdown_extensions=list(config.markdown_extensions), mdx_configs=dict(config.mdx_configs),
-            custom_dir=config.theme.custom_dir,
-        )
-        cache = FallbackCache(cache_dir("site") / "demo-fallbacks", self.glossary.fingerprint,
-                              terms_key(self.glossary.terms), shipped=SHIPPED_RESULTS)
         prose_path = cache_dir("site") / "prose.json"
         if self.prose_cache is None or self.prose_cache.path != prose_path:
             self.prose_cache = ProseCache(prose_path)  # kept across `mkdocs serve` rebuilds
-        site = GlossarySite(self.glossary, options, url_of, cache, warn=log.warning, prose_cache=self.prose_cache)
-        for file in files.documentation_pages():
-            site.add_doc_page(file.src_uri, file.content_string)
-        site.scan_terms()
-        site.prepare_demos(background=self.command == "serve")  # a reader waiting on a rebuild never waits on a model
+        site = prepare_site(self.glossary, site_options(self.config, config),
+                            url_function(config.site_dir, config.use_directory_urls),
+                            [(f.src_uri, f.content_string) for f in files.documentation_pages()],
+                            background=self.command == "serve",  # a reader waiting on a rebuild never waits on a model
+                            warn=log.warning, prose_cache=self.prose_cache)
         for src_uri, markdown in site.generated_pages().items():
             hidden = src_uri.startswith(NOT_IN_NAV_PREFIXES)
             file = File.generated(config, src_uri, content=markdown,

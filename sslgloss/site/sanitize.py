@@ -137,10 +137,14 @@ def safe_extensions(extensions: Iterable[Any], configs: Mapping[str, Any]) -> tu
         elif not isinstance(ext, str) and name in SAFE_EXTENSIONS:
             chosen.append(ext)
     chosen_names = {e for e in chosen if isinstance(e, str)}
-    return chosen, {k: v for k, v in configs.items() if k in chosen_names}
+    chosen_configs = {k: v for k, v in configs.items() if k in chosen_names}
+    if isinstance(chosen_configs.get("pymdownx.highlight"), Mapping):  # line anchors need ids, which prose may not have
+        chosen_configs["pymdownx.highlight"] = {k: v for k, v in chosen_configs["pymdownx.highlight"].items()
+                                                if k != "anchor_linenums"}
+    return chosen, chosen_configs
 
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 class ProseCache:

@@ -12,7 +12,6 @@ import http.server
 import re
 import socketserver
 import threading
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect

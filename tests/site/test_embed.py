@@ -8,9 +8,7 @@ The server runs the real app with the shipped text models and tiny scenario mode
 
 from __future__ import annotations
 
-import subprocess
 import time
-import urllib.request
 
 import pytest
 

@@ -516,7 +516,9 @@
           node.wy = node.y * WORLD * stretchY;
         });
         applyTag();
-        var wanted = decodeURIComponent((window.location.hash || "").slice(1));
+        // ?term=<id> (what term pages link to: engines check #fragments against real ids); #<id> still works
+        var wanted = new URLSearchParams(window.location.search).get("term") ||
+          decodeURIComponent((window.location.hash || "").slice(1));
         if (wanted && byId[wanted] != null) focusNode(byId[wanted], true);
       } else {
         view.x += (width - oldW) / 2;
