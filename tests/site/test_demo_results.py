@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from sslgloss.demos.embed import DemoSlots, FallbackCache, terms_key
+from sslgloss.demos.embed import SHIPPED_RESULTS, DemoSlots, FallbackCache, terms_key
 from sslgloss.plugins import DemoPage
 from sslgloss.schema import DemoSpec
 
@@ -90,3 +90,13 @@ def test_a_different_set_of_terms_never_shows_another_glossary_s_result(tmp_path
     other = DemoSlots([demo], "http://127.0.0.1:9999/", FallbackCache(tmp_path, "text-9", terms_key(["a", "c"])))
     other.prepare([TERM])
     assert "own terms" in other.render(TERM, "t.md")
+def test_the_package_ships_a_result_for_every_demo_of_the_core_glossary():
+    """What a fresh clone's first build shows without computing anything (`sslgloss site demo-results` writes them)."""
+    from sslgloss.glossary import load_glossary
+
+    glossary = load_glossary(entry_points=True)
+    core = [t for t in glossary.terms.values() if t.plugin == "core"]
+    slots = DemoSlots(glossary.demos, "http://127.0.0.1:8501", FallbackCache(
+        Path("/nonexistent"), glossary.fingerprint, terms_key(t.id for t in core), shipped=SHIPPED_RESULTS))
+    missing = [(spec.id, where) for spec, where, state in slots.outdated(core) if state == "missing"]
+    assert core and not missing, f"run `sslgloss site demo-results`: no shipped result for {missing}"
