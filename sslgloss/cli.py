@@ -367,7 +367,7 @@ def serve(port: int, demos_port: int, no_demos: bool, host: str, terms_dirs) -> 
         click.echo(f"the live demos need `{INSTALL_DEMOS}`; serving the site only", err=True)
         no_demos = True
     site = None
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops both servers, as Ctrl-C does
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops both servers, as Ctrl-C does
     try:
         if not no_demos:
             from sslgloss.demos.launcher import server_command
@@ -387,6 +387,7 @@ def serve(port: int, demos_port: int, no_demos: bool, host: str, terms_dirs) -> 
                     child.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     child.kill()
+        signal.signal(signal.SIGTERM, previous)
     sys.exit(code)
 
 

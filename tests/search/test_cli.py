@@ -28,7 +28,8 @@ def test_search_prints_ranked_terms_with_passages(run):
     result = run(search, "hide words in a sentence and guess them", "--k", "3")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("1. Masked Language Modeling (masked-language-modeling)  score 0.")
+    assert lines[0].startswith(("1. Masked Language Modeling (masked-language-modeling)  score 0.",
+                                "1. Whole-Word Masking (whole-word-masking)  score 0."))
     assert sum(1 for line in lines if line[:2] in {"1.", "2.", "3."}) == 3
 
 

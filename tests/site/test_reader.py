@@ -209,6 +209,7 @@ def test_home_page_starts_where_the_learning_paths_start(open_at, browser_site):
     assert title in start.inner_text()
     start.click()
     pg.wait_for_url("**/learning-paths/")
+    pg.wait_for_selector(".sslgloss-stage")  # instant navigation changes the address before the content
     first_stage = pg.locator(".sslgloss-stage").first
     assert first_stage.locator(f'a[data-term="{named}"]').count() == 1
 
