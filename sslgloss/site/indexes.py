@@ -112,8 +112,9 @@ class IndexBuilder:
         key_paths = [{"title": self.glossary.terms[t].title, "steps": [self._link(s, page_url) for s in steps]}
                      for t, steps in sorted(paths, key=lambda p: len(p[1]))]
         stages = [[self._link(t, page_url) for t in stage] for stage in graph_queries.stages(self.glossary)]
-        return front_matter({"title": "Learning paths"}) + self._render("learning-paths", key_paths=key_paths,
-                                                                         stages=stages)
+        # out of search like the A–Z: it lists every term, and term pages are what a search should find
+        meta = {"title": "Learning paths", "search": {"exclude": True}}
+        return front_matter(meta) + self._render("learning-paths", key_paths=key_paths, stages=stages)
 
     # ------------------------------------------------------------------ demos
 
