@@ -263,6 +263,16 @@ class GlossarySite:
         return {ASSET_PREFIX + p.name: p for p in sorted(ASSETS.iterdir()) if p.suffix in (".js", ".css")}
 
 
+def wikilink_line(source: str, target: str) -> int | None:
+    """The line of ``source`` (a page's file, front matter included) where ``[[target`` first appears.
+
+    >>> wikilink_line("---\\ntitle: X\\n---\\n\\nsee [[bret|BERT]]\\n", "bret")
+    5
+    """
+    at = source.find("[[" + html.unescape(target))
+    return source.count("\n", 0, at) + 1 if at >= 0 else None
+
+
 def describe_unknown(where: str, target: str, closest: str | None) -> str:
     hint = f" - did you mean `[[{closest}]]`?" if closest else ""
     return f"{where}: unknown term `{html.unescape(target)}` in a [[...]] link{hint}"

@@ -142,22 +142,31 @@ def source_relative_links(page_html: str, page_url: str, page_src: str, src_of_u
 
 
 def resolve_wikilinks(markdown: str, src_uri: str, titles: dict[str, str], where: str) -> tuple[str, list[str]]:
-    """A hand-written page's ``[[id]]`` and ``[[id|words]]`` as Markdown links (code spans left alone)."""
+    """A hand-written page's ``[[id]]`` and ``[[id|words]]`` as Markdown links (code spans left alone).
+
+    >>> resolve_wikilinks("# Home\\n\\n[[bert|It]], `[[x]]` and [[bret]]", "index.md", {"bert": "BERT"}, "docs/index.md")
+    ('# Home\\n\\n[It](terms/bert.md), `[[x]]` and bret', ['docs/index.md:3: unknown term `bret` in a [[...]] link - did you mean `[[bert]]`?'])
+    """
     import difflib
 
     problems: list[str] = []
     here = posixpath.dirname(src_uri)
+    offset = 0  # where the part being linked starts in the page
 
     def link(match: re.Match) -> str:
         target, words = match.group(1).strip(), match.group(2)
         if target not in titles:
             close = difflib.get_close_matches(target, list(titles), n=1, cutoff=0.5)
-            problems.append(describe_unknown(where, target, close[0] if close else None))
+            line = markdown.count("\n", 0, offset + match.start()) + 1
+            problems.append(describe_unknown(f"{where}:{line}", target, close[0] if close else None))
             return words or target
         return f"[{words or titles[target]}]({posixpath.relpath(term_src_uri(target), here or '.')})"
 
-    parts = _CODE_RE.split(markdown)
-    return "".join(p if i % 2 else _WIKILINK_RE.sub(link, p) for i, p in enumerate(parts)), problems
+    out = []
+    for i, part in enumerate(_CODE_RE.split(markdown)):
+        out.append(part if i % 2 else _WIKILINK_RE.sub(link, part))
+        offset += len(part)
+    return "".join(out), problems
 
 
 @dataclass

@@ -34,7 +34,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from .atomic import StagedSiteDir
-from .builder import ASSET_PREFIX, GlossarySite, describe_unknown, term_src_uri
+from .builder import ASSET_PREFIX, GlossarySite, describe_unknown, term_src_uri, wikilink_line
 from .config import TERM_DIRS_ENV, SslglossConfig
 from .generate import ASSETS_CSS, ASSETS_JS, prepare_site, site_options, url_function
 from ..storage import cache_dir
@@ -151,10 +151,12 @@ class SslglossPlugin(BasePlugin[SslglossConfig]):
         if term_id is not None and not isinstance(page, TermPage):  # rendered from its Markdown after all
             page.toc = get_toc(self.site.toc_tokens(src_uri))
             page.present_anchor_ids = (page.present_anchor_ids or set()) | self.site.anchor_ids(term_id)
-        if rendered.unknown_wikilinks:
+        if rendered.unknown_wikilinks:  # term files are checked (with lines) by validate; here, hand-written pages
             where = self.glossary.terms[term_id].path if term_id else f"docs/{src_uri}"
+            source = "" if term_id else page.file.content_string
             for target, closest in rendered.unknown_wikilinks:
-                log.warning(describe_unknown(where, target, closest))
+                line = wikilink_line(source, target)
+                log.warning(describe_unknown(f"{where}:{line}" if line else where, target, closest))
         return rendered.html
 
     @event_priority(-50)  # after the search plugin has indexed the page

@@ -49,3 +49,27 @@ def test_a_mention_before_a_wiki_link_is_still_linked_when_the_steps_run_apart()
     both_steps = linker.link(wiki_only, lambda t: f"../{t}/", wikilinks=False).html
     assert both_steps == linker.link(source, lambda t: f"../{t}/").html
     assert both_steps.count("<a ") == 2 and both_steps.endswith("then BERT again</p>")
+
+
+# ---------------------------------------------------------------------- hand-written pages: the line of a broken link
+
+BROKEN_PAGE = "---\ntitle: Start\n---\n\n# Start\n\nRead [[bret|BERT]] first.\n\n```\n[[in-code]]\n```\n"
+
+
+def test_the_build_names_the_line_of_a_broken_link_on_a_hand_written_page(tmp_path, caplog):
+    from site_helpers import GRAPH_SMALL, build, write_project
+
+    project = write_project(tmp_path, term_dirs=[str(GRAPH_SMALL)], entry_points=False,
+                            docs={"index.md": "# Home\n", "start.md": BROKEN_PAGE})
+    with caplog.at_level("WARNING"):
+        build(project, tmp_path / "site", strict=False)
+    found = [r.getMessage() for r in caplog.records if "unknown term" in r.getMessage()]
+    assert len(found) == 1 and "docs/start.md:7: unknown term `bret` in a [[...]] link" in found[0]
+
+
+def test_the_generated_pages_name_the_line_too():
+    from sslgloss.site.generate import resolve_wikilinks
+
+    text, problems = resolve_wikilinks(BROKEN_PAGE, "start.md", TITLES, "docs/start.md")
+    assert "Read BERT first." in text and "[[in-code]]" in text  # code is left as written
+    assert problems == ["docs/start.md:7: unknown term `bret` in a [[...]] link - did you mean `[[bert]]`?"]
