@@ -117,7 +117,7 @@ def test_an_unknown_wiki_link_fails_strict_naming_the_page_and_the_closest_id(tm
     (site / "keep.txt").write_text("the previous site")
     done = run_mkdocs("build", "--strict", "-f", str(project), "-d", str(site), cwd=tmp_path)
     assert done.returncode == 1
-    assert "docs/notes/about.md: unknown term `alhpa` in a [[...]] link - did you mean `[[alpha]]`?" in done.stdout + done.stderr
+    assert "docs/notes/about.md:3: unknown term `alhpa` in a [[...]] link - did you mean `[[alpha]]`?" in done.stdout + done.stderr
     assert [p.name for p in site.iterdir()] == ["keep.txt"]
     relaxed = run_mkdocs("build", "-f", str(project), "-d", str(site), cwd=tmp_path)
     assert relaxed.returncode == 0 and (site / "terms" / "alpha" / "index.html").is_file()
