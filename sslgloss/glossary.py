@@ -18,7 +18,7 @@ import networkx as nx
 
 from .errors import GlossaryError, Problem, UnknownTermError
 from .plugins import Contributions, DemoPage, PluginInfo, collect
-from .relation_checks import check_relations
+from .relation_checks import Declaration, check_relations
 from .relations import RelationRegistry
 from .schema import Extension, Term, parse_term_file
 from .term_checks import check_demos, check_wikilinks
@@ -153,8 +153,9 @@ def build_glossary(contrib: Contributions) -> Glossary:
         graph.add_node(term.id, title=term.title, plugin=term.plugin)
     problems.extend(_check_names(terms))
     problems.extend(_apply_extensions(terms, extensions))
-    problems.extend(_add_edges(graph, terms, registry, extensions))
-    problems.extend(check_relations(terms, registry, extensions))
+    edge_problems, declared = _add_edges(graph, terms, registry, extensions)
+    problems.extend(edge_problems)
+    problems.extend(check_relations(declared))
     problems.extend(_check_cycles(graph, terms, registry))
     problems.extend(check_wikilinks(terms))
     problems.extend(check_demos(terms, contrib.demos))
@@ -213,8 +214,12 @@ def _apply_extensions(terms: dict[str, Term], extensions: list[Extension]) -> li
 
 
 def _add_edges(graph: nx.MultiDiGraph, terms: dict[str, Term], registry: RelationRegistry,
-               extensions: list[Extension] = ()) -> list[Problem]:
+               extensions: list[Extension] = ()) -> tuple[list[Problem], list[Declaration]]:
+    """Add every declared edge to ``graph``: the problems of the ones that cannot be added, and each
+    declaration of the ones that can, in file order (an edge stated on both sides is added once and
+    declared twice, which :func:`~sslgloss.relation_checks.check_relations` reports)."""
     problems = []
+    declared: list[Declaration] = []
     ids = list(terms)
     # (subject id, the file declaring the relations): a term's own, then extension files
     declarations = [(t.id, t) for t in terms.values()]
@@ -241,11 +246,14 @@ def _add_edges(graph: nx.MultiDiGraph, terms: dict[str, Term], registry: Relatio
                                             term.path, line, f"did you mean `{close[0]}`?" if close else "no term has a similar id"))
                     continue
                 source, dest = (target, subject) if reverse else (subject, target)
+                declared.append(Declaration(subject, key, target, rtype.name,
+                                            tuple(sorted((source, dest))) if rtype.symmetric else (source, dest),
+                                            term.path, line))
                 if graph.has_edge(source, dest, key=rtype.name) or (
                         rtype.symmetric and graph.has_edge(dest, source, key=rtype.name)):
                     continue  # stated on both sides: harmless
                 graph.add_edge(source, dest, key=rtype.name, type=rtype.name, declared_in=subject, declared_file=term.path, line=line)
-    return problems
+    return problems, declared
 
 
 def _check_cycles(graph: nx.MultiDiGraph, terms: dict[str, Term], registry: RelationRegistry) -> list[Problem]:

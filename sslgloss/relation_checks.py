@@ -20,8 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .errors import Problem
-from .relations import RelationRegistry
-from .schema import Extension, Term
 
 GENERIC = "related_to"
 CONTRAST = "contrasts_with"
@@ -50,33 +48,12 @@ class Declaration:
         return f"`{self.subject}: {self.key}: [{self.target}]`"
 
 
-def declarations(terms: dict[str, Term], registry: RelationRegistry,
-                 extensions: list[Extension] | tuple = ()) -> list[Declaration]:
-    """Every edge a term file or extension file states between two loaded terms, in file order."""
-    found = []
-    sources = [(t.id, t) for t in terms.values()]
-    sources += [(e.extends, e) for e in extensions if e.extends in terms]
-    for subject, term in sources:
-        for key, targets in term.relations.items():
-            resolved = registry.resolve(key)
-            if resolved is None:
-                continue  # reported as unknown-relation-type
-            rtype, reverse = resolved
-            for i, target in enumerate(targets):
-                if target == subject or target not in terms:
-                    continue  # reported as self-loop / unknown-target
-                edge = (target, subject) if reverse else (subject, target)
-                if rtype.symmetric:
-                    edge = tuple(sorted(edge))
-                found.append(Declaration(subject, key, target, rtype.name, edge, term.path,
-                                         term.line_of("relations", key, i)))
-    return found
+def check_relations(decls: list[Declaration]) -> list[Problem]:
+    """Warnings for edges declared twice and for pairs whose relation types contradict each other.
 
-
-def check_relations(terms: dict[str, Term], registry: RelationRegistry,
-                    extensions: list[Extension] | tuple = ()) -> list[Problem]:
-    """Warnings for edges declared twice and for pairs whose relation types contradict each other."""
-    decls = declarations(terms, registry, extensions)
+    ``decls``: every edge a term or extension file states between two loaded terms, in file
+    order, as ``glossary._add_edges`` collects them while it adds the edges.
+    """
     problems = _declared_twice(decls)
     by_pair: dict[frozenset, dict[str, Declaration]] = defaultdict(dict)
     for d in decls:
