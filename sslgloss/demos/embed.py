@@ -32,7 +32,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 from urllib.parse import quote, urlencode
 
 import jinja2
@@ -252,18 +252,13 @@ class DemoSlots:
             return
         missing: dict[tuple, tuple] = {}
         stale: dict[tuple, tuple] = {}
-        for term in terms:
-            for spec in term.demos:
-                key = self._key(spec)
-                if key in self._memo or key in missing or spec.id not in self.demos:
-                    continue
-                hit = self.cache.get(spec.id, spec.input, spec.params, self._reads(spec)) if self.cache else None
-                if hit is None:
-                    missing[key] = (spec, term.path or term.id)
-                    continue
-                self._memo[key] = hit.html
-                if not hit.fresh:
-                    stale[key] = (spec, term.path or term.id)
+        for key, spec, where, hit in self._lookups(terms, known=self._memo):
+            if hit is None:
+                missing[key] = (spec, where)
+                continue
+            self._memo[key] = hit.html
+            if not hit.fresh:
+                stale[key] = (spec, where)
         if background:
             for key in missing:
                 self._memo[key] = None
@@ -276,18 +271,20 @@ class DemoSlots:
 
     def outdated(self, terms: Iterable) -> list[tuple[object, str, str]]:
         """(spec, where, "missing" or "stale") for every static result the cache does not hold as it is now."""
-        found: dict[tuple, tuple] = {}
+        return [(spec, where, "missing" if hit is None else "stale")
+                for _, spec, where, hit in self._lookups(terms) if hit is None or not hit.fresh]
+
+    def _lookups(self, terms: Iterable, known: Iterable = ()) -> Iterator[tuple[tuple, object, str, Cached | None]]:
+        """(key, spec, where, what the cache holds) once per demo spec the terms embed, skipping ``known`` keys."""
+        seen = set(known)
         for term in terms:
             for spec in term.demos:
                 key = self._key(spec)
-                if key in found or spec.id not in self.demos:
+                if key in seen or spec.id not in self.demos:
                     continue
+                seen.add(key)
                 hit = self.cache.get(spec.id, spec.input, spec.params, self._reads(spec)) if self.cache else None
-                if hit is None or not hit.fresh:
-                    found[key] = (spec, term.path or term.id, "missing" if hit is None else "stale")
-                else:
-                    found[key] = None
-        return [item for item in found.values() if item is not None]
+                yield key, spec, term.path or term.id, hit
 
     def refresh(self, items: list[tuple]) -> int:
         """Compute ``items`` (from :meth:`outdated`) now; the number that failed (each one was warned about)."""
