@@ -131,6 +131,7 @@ def generate_command(config_file: Path, out: Path) -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings.")
 def build_command(config_file: Path, engine: str, site_dir: Path | None, strict: bool) -> None:
     """Build the site with MkDocs (the plugin generates the glossary in memory) or Zensical (from generated files)."""
+    import importlib.util
     import shutil
     import subprocess
     import sys
@@ -146,7 +147,7 @@ def build_command(config_file: Path, engine: str, site_dir: Path | None, strict:
         if subprocess.call(command):
             raise SslglossError("mkdocs build failed (see above)")
     else:
-        if shutil.which("zensical") is None and not _has_module("zensical"):
+        if importlib.util.find_spec("zensical") is None:  # run as `python -m zensical` below
             raise SslglossError("Zensical is not installed: pip install 'sslgloss[zensical]'")
         out = config_file.resolve().parent / "build" / "zensical"
         result = generate(config_file, out, echo=lambda m: click.echo(m, err=True))
@@ -157,23 +158,11 @@ def build_command(config_file: Path, engine: str, site_dir: Path | None, strict:
         command = [sys.executable, "-m", "zensical", "build", "-f", str(out / "mkdocs.yml")]
         if subprocess.call(command + (["--strict"] if strict else [])):
             raise SslglossError("zensical build failed (see above)")
-        target = site_dir or Path(_site_dir_of(config_file))
+        target = site_dir or Path(result.site_dir)
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(out / "site", target)
     click.echo(f"built with {engine} in {time.perf_counter() - started:.1f} s", err=True)
-
-
-def _has_module(name: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(name) is not None
-
-
-def _site_dir_of(config_file: Path) -> str:
-    from mkdocs.config import load_config
-
-    return load_config(config_file=str(config_file)).site_dir
 
 
 COMMANDS = [site]

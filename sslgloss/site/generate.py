@@ -172,6 +172,7 @@ def resolve_wikilinks(markdown: str, src_uri: str, titles: dict[str, str], where
 @dataclass
 class Generated:
     folder: Path
+    site_dir: str  # where the configuration builds the site (its ``site_dir``)
     pages: int = 0
     files: int = 0
     problems: list[str] = field(default_factory=list)
@@ -219,11 +220,11 @@ def generate(config_file: Path, out: Path, *, echo: Callable[[str], None] = prin
         raise SslglossError(f"the glossary has {len(glossary.errors)} error(s); fix them first:\n{listing}")
     docs_dir = Path(config.docs_dir)
     sources = sorted(p for p in docs_dir.rglob("*") if p.is_file())
-    docs = [(p.relative_to(docs_dir).as_posix(), p.read_text(encoding="utf-8")) for p in sources if p.suffix == ".md"]
+    docs = {p.relative_to(docs_dir).as_posix(): p.read_text(encoding="utf-8") for p in sources if p.suffix == ".md"}
     url_of = url_function(config.site_dir, config.use_directory_urls)
-    site = prepare_site(glossary, site_options(plugin.config, config), url_of, docs,
+    site = prepare_site(glossary, site_options(plugin.config, config), url_of, docs.items(),
                         warn=lambda message: echo(f"warning: {message}"))
-    result = Generated(out)
+    result = Generated(out, config.site_dir)
     target = out / "docs"
     if target.exists():
         shutil.rmtree(target)
@@ -234,13 +235,13 @@ def generate(config_file: Path, out: Path, *, echo: Callable[[str], None] = prin
         result.files += 1
 
     generated = site.generated_pages()
-    src_of_url = {url_of(src): src for src in [*generated, *(uri for uri, _ in docs)]}
+    src_of_url = {url_of(src): src for src in [*generated, *docs]}
     for path in sources:
         src_uri = path.relative_to(docs_dir).as_posix()
         if src_uri in generated:
             result.problems.append(f"docs/{src_uri} is replaced by the page sslgloss generates there")
-        elif path.suffix == ".md":
-            text, problems = resolve_wikilinks(path.read_text(encoding="utf-8"), src_uri, titles, f"docs/{src_uri}")
+        elif src_uri in docs:
+            text, problems = resolve_wikilinks(docs[src_uri], src_uri, titles, f"docs/{src_uri}")
             result.problems += problems
             write(src_uri, text)
         else:
