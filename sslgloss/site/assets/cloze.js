@@ -260,11 +260,5 @@
 
   window.sslglossCloze = { key: key, judge: judge, progress: progress, forget: forget };
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(onPage);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", onPage);
-  } else {
-    onPage();
-  }
+  window.sslgloss.onEveryPage(onPage);  // sslgloss.js, loaded first
 })();

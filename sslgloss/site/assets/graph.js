@@ -565,11 +565,5 @@
     Array.prototype.forEach.call(hosts, setup);
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(onPage);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", onPage);
-  } else {
-    onPage();
-  }
+  window.sslgloss.onEveryPage(onPage);  // sslgloss.js, loaded first
 })();

@@ -387,13 +387,20 @@
     initLetterBar(document);
   }
 
-  window.sslgloss = { navigate: navigate, siteRoot: siteRoot.href, showPreview: show, hidePreview: hide };
-
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(onPage);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", onPage);
-  } else {
-    onPage();
+  // Run fn for this page and, with material's instant navigation, for every page swapped in after it.
+  // graph.js and cloze.js (loaded after this file) use it too.
+  function onEveryPage(fn) {
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(fn);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
   }
+
+  window.sslgloss = { navigate: navigate, siteRoot: siteRoot.href, showPreview: show, hidePreview: hide,
+                      onEveryPage: onEveryPage };
+
+  onEveryPage(onPage);
 })();
