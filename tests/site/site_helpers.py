@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import socket
 import socketserver
 import textwrap
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +40,30 @@ def serve(directory: Path, port: int = 0) -> socketserver.TCPServer:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+@contextlib.contextmanager
+def watched_page(browser, expected: Callable[[str], bool]):
+    """A 1280x900 page that fails the test on a console error or an uncaught exception.
+
+    ``expected(url)`` says which resources may fail to load (e.g. the demo server's health
+    probe while no demo server runs: that failing is the designed path).
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message):
+        url = (message.location or {}).get("url", "")
+        if message.type == "error" and not expected(url):
+            problems.append(f"console error on {pg.url}: {message.text} ({url})")
+
+    pg.on("console", on_console)
+    pg.on("pageerror", lambda error: problems.append(f"uncaught error on {pg.url}: {error}"))
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+    assert not problems, "\n".join(problems)
 
 
 @dataclass

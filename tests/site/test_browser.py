@@ -16,7 +16,7 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from site_helpers import REPO
+from site_helpers import REPO, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -26,22 +26,9 @@ HOSTILE_BROKEN_IMAGE = "/terms/hostile-prose/x"  # the fixture's <img src="x" on
 
 @pytest.fixture
 def page(browser, browser_site):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    problems: list[str] = []
-
-    def on_console(message):
-        url = (message.location or {}).get("url", "")
-        expected = url.startswith(browser_site.demos_url) or url.endswith(HOSTILE_BROKEN_IMAGE)
-        if message.type == "error" and not expected:
-            problems.append(f"console error on {pg.url}: {message.text} ({url})")
-
-    pg.on("console", on_console)
-    pg.on("pageerror", lambda error: problems.append(f"uncaught error on {pg.url}: {error}"))
-    pg.set_default_timeout(15_000)
-    yield pg
-    context.close()
-    assert not problems, "\n".join(problems)
+    with watched_page(browser, lambda url: url.startswith(browser_site.demos_url)
+                      or url.endswith(HOSTILE_BROKEN_IMAGE)) as pg:
+        yield pg
 
 
 def open_page(pg, site, path: str = ""):

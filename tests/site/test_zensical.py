@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from site_helpers import REPO, BuiltSite, free_port, serve
+from site_helpers import REPO, BuiltSite, free_port, serve, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -94,21 +94,8 @@ def test_no_internal_link_of_the_zensical_build_is_broken(zensical_site):
 
 @pytest.fixture
 def zpage(browser, zensical_site):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    problems: list[str] = []
-
-    def on_console(message):
-        url = (message.location or {}).get("url", "")
-        if message.type == "error" and not url.startswith(zensical_site.demos_url):
-            problems.append(f"console error on {pg.url}: {message.text} ({url})")
-
-    pg.on("console", on_console)
-    pg.on("pageerror", lambda error: problems.append(f"uncaught error on {pg.url}: {error}"))
-    pg.set_default_timeout(15_000)
-    yield pg
-    context.close()
-    assert not problems, "\n".join(problems)
+    with watched_page(browser, lambda url: url.startswith(zensical_site.demos_url)) as pg:
+        yield pg
 
 
 def test_previews_work_on_the_zensical_build(zpage, zensical_site):
