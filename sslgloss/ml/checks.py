@@ -61,16 +61,22 @@ def check_text(text, what: str = "text") -> str:
     return _CONTROL.sub(" ", text)
 
 
+def check_count(value, name: str, maximum: int, notices: list[str], *, over: str, low_hint: str = "") -> int:
+    """A whole number from 1 to ``maximum``; more is clamped to ``maximum`` with the notice "``name``=value is more than ``over``"."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError(f"{name} must be a whole number between 1 and {maximum}, not {value!r}")
+    if value < 1:
+        raise InputError(f"{name} must be at least 1 (got {value}){low_hint}")
+    if value > maximum:
+        notices.append(f"{name}={value} is more than {over}")
+        return maximum
+    return int(value)
+
+
 def check_k(k, notices: list[str]) -> int:
     """How many predictions to show: 1 to MAX_K (more is clamped with a notice)."""
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise InputError(f"k must be a whole number between 1 and {MAX_K}, not {k!r}")
-    if k < 1:
-        raise InputError(f"k must be at least 1 (got {k}); it is how many predictions to show")
-    if k > MAX_K:
-        notices.append(f"k={k} is more than the {MAX_K} predictions shown at most; showing {MAX_K}")
-        return MAX_K
-    return int(k)
+    return check_count(k, "k", MAX_K, notices, over=f"the {MAX_K} predictions shown at most; showing {MAX_K}",
+                       low_hint="; it is how many predictions to show")
 
 
 def unknown_notice(tokens: list[str], notices: list[str]) -> None:

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import torch
 
-from sslgloss.errors import InputError
 from sslgloss.ml import registry
-from sslgloss.ml.checks import prompt_ids
+from sslgloss.ml.checks import check_count, prompt_ids
 from sslgloss.ml.next_word import append_word
 from sslgloss.ml.sampling import check_sampling, sample_from_logits, sample_token
 from sslgloss.ml.tokenizer import is_continuation, join_tokens
@@ -45,15 +43,10 @@ class Generation:
 
 def _check_sampling(tokens, temperature, top_k, top_p, notices: list[str]) -> tuple[int, float, int | None, float | None]:
     """The token count (1 to MAX_GENERATE_TOKENS, more is clamped) and the sampling settings, checked."""
-    if isinstance(tokens, bool) or not isinstance(tokens, (int, np.integer)):
-        raise InputError(f"tokens must be a whole number between 1 and {MAX_GENERATE_TOKENS}, not {tokens!r}")
-    if tokens < 1:
-        raise InputError(f"tokens must be at least 1 (got {tokens})")
-    if tokens > MAX_GENERATE_TOKENS:
-        notices.append(f"tokens={tokens} is more than {MAX_GENERATE_TOKENS}; generating {MAX_GENERATE_TOKENS}")
-        tokens = MAX_GENERATE_TOKENS
+    tokens = check_count(tokens, "tokens", MAX_GENERATE_TOKENS, notices,
+                         over=f"{MAX_GENERATE_TOKENS}; generating {MAX_GENERATE_TOKENS}")
     temperature, top_k, top_p = check_sampling(temperature, top_k, top_p, notices)
-    return int(tokens), temperature, top_k, top_p
+    return tokens, temperature, top_k, top_p
 
 
 def generate(prompt: str, tokens: int = 30, temperature: float = 1.0, top_k: int | None = 40,
