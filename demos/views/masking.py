@@ -23,7 +23,7 @@ state = page.PageState("masking")
 
 from sslgloss.errors import InputError  # noqa: E402
 from sslgloss.demos.catalog import DEFAULT_INPUTS  # noqa: E402
-from sslgloss.ml import attention, fill_mask, live, registry  # noqa: E402
+from sslgloss.ml import attention, fill_mask, live, pretrained_masked, registry  # noqa: E402
 from sslgloss.ml.checks import MASK_SPELLINGS  # noqa: E402  every spelling of [MASK] the models accept
 
 MASK = "[MASK]"
@@ -89,15 +89,24 @@ def masked_model():
     return registry.get_model("masked")
 
 
+@st.cache_resource(show_spinner=False)
+def pretrained_model():
+    """The pretrained-start masked model (MiniLM + our masked-word training), or None without its weights."""
+    return pretrained_masked.get_model() if pretrained_masked.available() else None
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def _answers(text: str, k: int):
-    return fill_mask.fill_mask(text, k=k), fill_mask.unigram_fill_mask(text, k=k)
+    started = pretrained_masked.fill_mask(text, k=k) if pretrained_model() is not None else None
+    return started, fill_mask.fill_mask(text, k=k), fill_mask.unigram_fill_mask(text, k=k)
 
 
 def predict(text: str, k: int):
-    """(model, unigram baseline) predictions for every [MASK] of ``text`` (cached per text and k)."""
-    with st.spinner("Loading the masked language model (first use only)…"):
+    """(pretrained start or None, from-scratch model, unigram baseline) predictions for every [MASK] of ``text``
+    (cached per text and k)."""
+    with st.spinner("Loading the masked language models (first use only)…"):
         masked_model()
+        pretrained_model()
     return _answers(text, k)
 
 
@@ -105,13 +114,15 @@ def predict(text: str, k: int):
 
 EXPLANATION = (
     "A **masked language model** learns by hiding about 15% of the words of a text behind `[MASK]` and guessing "
-    "them from the words on **both** sides, as BERT does. The text is first cut into tokens; a small transformer, "
-    "trained on a CPU by this project's own code (on WordNet's definitions and example sentences, Jane Austen's "
-    "six novels and this glossary: about 2.2 million words), reads them all at once through attention and outputs a "
-    "probability for every entry of its vocabulary. The **unigram baseline** ignores the "
-    "context and always guesses the most frequent words: whatever the model does better than that, it learned "
-    "from context. Nobody labelled anything: the text is its own supervision, which is what makes this "
-    "self-supervised learning."
+    "them from the words on **both** sides, as BERT does. The text is first cut into tokens; a transformer reads "
+    "them all at once through attention and outputs a probability for every entry of its vocabulary. Two models "
+    "answer here. The **pretrained start** is MiniLM, an encoder that had already read a great deal of English, "
+    "given a new output layer and half an hour of masked-word training on this project's corpus. The **from-scratch** "
+    "model is a 5-million-parameter transformer that learned everything it knows from that corpus alone (WordNet's "
+    "definitions and examples, Jane Austen's six novels and this glossary: about 2.2 million words). The gap "
+    "between them is what pretraining on far more text buys. The **unigram baseline** ignores the context and "
+    "always guesses the most frequent words: whatever a model does better than that, it learned from context. "
+    "Nobody labelled anything: the text is its own supervision, which is what makes this self-supervised learning."
 )
 TERMS = ["masked-language-modeling", "bert", "self-supervised-learning", "pretext-task", "tokenization",
          "attention", "transformer"]
@@ -187,22 +198,34 @@ def fill_tab(text: str, k: int) -> None:
         result = predict(check_text(text, what="text", need_mask=True), k)
     if result is None:
         return
-    model_preds, base_preds = result
-    st.session_state[state.key("last_guesses")] = [p[0].word if p else "word" for p in model_preds]
-    page.show_notices(model_preds.notices)
-    st.markdown("**The model's best guess:** " + filled_in(text, model_preds))
+    started, model_preds, base_preds = result
+    best = started if started is not None else model_preds
+    st.session_state[state.key("last_guesses")] = [p[0].word if p else "word" for p in best]
+    page.show_notices(list(dict.fromkeys([*(started.notices if started is not None else []), *model_preds.notices])))
+    if started is not None:
+        st.markdown("**Pretrained start's best guess:** " + filled_in(text, started) + "  \n"
+                    "**From scratch's best guess:** " + filled_in(text, model_preds))
+    else:
+        st.markdown("**The model's best guess:** " + filled_in(text, model_preds))
     for n, (mine, base) in enumerate(zip(model_preds, base_preds), start=1):
         if len(model_preds) > 1:
             st.markdown(f"**Blank {n} of {len(model_preds)}**")
-        left, right = st.columns(2)
-        with left:
-            st.caption("Masked language model (reads the context)")
+        columns = st.columns(3 if started is not None else 2)
+        if started is not None and n <= len(started):
+            with columns[0]:
+                st.caption("Pretrained start: MiniLM + our masked-word training")
+                show_predictions(started[n - 1], key=f"pretrained-{n}")
+        with columns[-2]:
+            st.caption("From scratch: our 5M model, this corpus only" if started is not None
+                       else "Masked language model (reads the context)")
             show_predictions(mine, key=f"model-{n}")
-        with right:
+        with columns[-1]:
             st.caption("Unigram baseline (most frequent words, no context)")
             show_predictions(base, key=f"baseline-{n}")
     st.caption("Probabilities are the model's own, over its whole vocabulary of word pieces, so the words shown "
-               "need not add up to 100%. Only whole words are offered: one [MASK] is one token. " + page.model_note(masked_model()))
+               "need not add up to 100%. Only whole words are offered: one [MASK] is one token"
+               + ("; the pretrained start does not offer words the text already holds, which it would often repeat. "
+                  if started is not None else ". ") + page.model_note(masked_model()))
 
 
 # ---------------------------------------------------------------------- mask at random, as BERT does
@@ -244,7 +267,7 @@ def random_tab(k: int) -> None:
         result = masked, originals, predict(masked, max(k, 5))
     if result is None:
         return
-    masked, originals, (model_preds, base_preds) = result
+    masked, originals, (_, model_preds, base_preds) = result  # the from-scratch model, as BERT was trained
     page.show_notices(model_preds.notices)
     st.markdown("**Masked:** " + page.md_escape(masked).replace(page.md_escape(MASK), "`[MASK]`"))
     rows = []

@@ -148,7 +148,8 @@ def _best_guess(text: str, slots: list) -> list[dict]:
 
 
 def masking(spec: Any = None) -> str:
-    """Top-5 words for every ``[MASK]`` of ``spec.input``, the masked model next to the unigram baseline."""
+    """Top-5 words for every ``[MASK]`` of ``spec.input``: the pretrained-start and from-scratch masked models and the
+    unigram baseline."""
     from ..ml.fill_mask import fill_mask, unigram_fill_mask
 
     text = default_input("masking", spec)
@@ -156,13 +157,21 @@ def masking(spec: Any = None) -> str:
     label = "Text with one or more [MASK]"
 
     def build() -> str:
+        from ..ml import pretrained_masked
+
         model = fill_mask(text, k=k)
         base = unigram_fill_mask(text, k=k)
+        started = pretrained_masked.fill_mask(text, k=k) if pretrained_masked.available() else [None] * len(model)
         blanks = [{"title": f"Blank {n} of {len(model)}" if len(model) > 1 else None,
-                   "model": [bar(c.word, c.prob) for c in mine[:k]],
+                   "pretrained": [bar(c.word, c.prob) for c in ahead[:k]] if ahead else None,
+                   "model": [bar(c.word, c.prob, series="b" if ahead else "a") for c in mine[:k]],
                    "baseline": [bar(c.word, c.prob, series="b") for c in theirs[:k]]}
-                  for n, (mine, theirs) in enumerate(zip(model, base), start=1)]
-        return render("masking", "masking", text, label, best_guess=_best_guess(text, list(model)), blanks=blanks)
+                  for n, (ahead, mine, theirs) in enumerate(zip(started, model, base), start=1)]
+        guesses = [{"label": "The model's best guess", "pieces": _best_guess(text, list(model))}]
+        if started and started[0] is not None:
+            guesses = [{"label": "Pretrained start's best guess", "pieces": _best_guess(text, list(started))},
+                       {"label": "From scratch's best guess", "pieces": guesses[0]["pieces"]}]
+        return render("masking", "masking", text, label, guesses=guesses, blanks=blanks)
 
     return _guarded("masking", text, build, label)
 

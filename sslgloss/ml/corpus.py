@@ -137,6 +137,67 @@ def wordnet_lines(directory: Path = WORDNET_DIR) -> list[str]:
     return lines
 
 
+_QUOTED = re.compile(r'"([^"]+)"')
+_DETERMINERS = ("a ", "an ", "the ", "any ", "one ", "someone", "something", "(")
+_TEMPLATES = {"n": "{name} is {definition}.", "v": "To {name} is to {definition}.",
+              "a": "{name} means {definition}.", "r": "{name} means {definition}."}
+
+
+def wordnet_sentence(line: str) -> list[str]:
+    """One synset line as plain sentences: the definition said with its word, then each example alone.
+
+    The word and its definition share a sentence, so what a word means can be learned ("Milk is a
+    white liquid ..."); its examples stand on their own, so the word cannot be copied from them.
+
+    >>> wordnet_sentence('02084071 05 n 02 dog 0 domestic_dog 0 001 @ 02083346 n 0000 | a member of the '
+    ...                  'genus Canis; "the dog barked all night"  ')
+    ['dog, or domestic dog, is a member of the genus Canis.', 'the dog barked all night']
+    """
+    if line.startswith("  ") or " | " not in line:
+        return []
+    head, gloss = line.split(" | ", 1)
+    fields = head.split()
+    try:
+        count, pos = int(fields[3], 16), fields[2]
+    except (IndexError, ValueError):
+        return []
+    lemmas: list[str] = []
+    for i in range(count):
+        word = _ADJ_MARKER.sub("", fields[4 + 2 * i]).replace("_", " ")
+        if word.lower() not in (w.lower() for w in lemmas):
+            lemmas.append(word)
+    examples = [e.strip() for e in _QUOTED.findall(gloss) if len(e.split()) >= 3]
+    definition = _QUOTED.sub("", gloss).strip().strip(";").strip()
+    definition = re.sub(r"\s*;\s*(;\s*)*", "; ", definition).rstrip(";: ").strip()
+    out = []
+    if lemmas and definition:
+        if pos == "n" and not definition.lower().startswith(_DETERMINERS):
+            definition = ("an " if definition[:1].lower() in "aeiou" else "a ") + definition
+        name = lemmas[0] + (f", or {lemmas[1]}," if len(lemmas) > 1 else "")
+        out.append(_TEMPLATES.get("a" if pos == "s" else pos, _TEMPLATES["a"]).format(name=name, definition=definition))
+    return out + examples
+
+
+def wordnet_sentence_lines(directory: Path = WORDNET_DIR) -> list[str]:
+    """WordNet as sentences (:func:`wordnet_sentence`), the pretrained-start models' reading.
+
+    A synset whose classic line (:func:`parse_wordnet_line`) is held out is left out whole, so a
+    model trained on these sentences never saw any held-out line of the classic corpus: held-out
+    figures stay comparable with the from-scratch models and the trigram baseline.
+    """
+    lines: list[str] = []
+    for name in WORDNET_FILES:
+        path = Path(directory) / name
+        if not path.exists():
+            raise ModelError(f"WordNet data file {path} not found; install it with `apt-get install -y wordnet-base`")
+        with open(path, encoding="latin-1") as fh:
+            for raw in fh:
+                classic = parse_wordnet_line(raw)
+                if classic and not is_heldout(classic):
+                    lines.extend(wordnet_sentence(raw))
+    return lines
+
+
 def austen_data_dirs() -> list[Path]:
     """Where the janeaustenr data files may be, in order: $SSLGLOSS_AUSTEN_DIR, the venv, an R install."""
     dirs = []
@@ -318,12 +379,13 @@ def build_corpus(
     include_austen: bool = True,
     austen_repeat: int = 2,
     austen_dir: Path | None = None,
+    wordnet_as_sentences: bool = False,
 ) -> Corpus:
     """The corpus, split deterministically into train and held-out lines."""
     sources: dict[str, int] = {}
     pool: list[tuple[str, int]] = []  # (line, repeat)
     if include_wordnet:
-        wn = wordnet_lines(wordnet_dir)
+        wn = wordnet_sentence_lines(wordnet_dir) if wordnet_as_sentences else wordnet_lines(wordnet_dir)
         sources["wordnet-3.0"] = len(wn)
         pool += [(line, 1) for line in wn]
     if include_austen:

@@ -177,7 +177,10 @@ def run_eval(max_lines: int | None = None, include_sentence_demos: bool = True, 
         "comparison": "same WordPiece tokens for both models; word perplexity = exp(total loss / words)",
     }
 
-    hits = base_hits = 0
+    from . import pretrained_masked
+
+    started = include_sentence_demos and pretrained_masked.available()  # reads MiniLM's embeddings, as search does
+    hits = base_hits = started_hits = 0
     for probe in load_probes():
         preds = fill_mask(probe["text"], k=5)[0]
         base = unigram_fill_mask(probe["text"], k=5)[0]
@@ -185,13 +188,22 @@ def run_eval(max_lines: int | None = None, include_sentence_demos: bool = True, 
         base_hit = any(p.word in probe["answers"] for p in base)
         hits += hit
         base_hits += base_hit
-        report.probes.append({"text": probe["text"], "answers": probe["answers"], "model": [p.word for p in preds],
-                              "baseline": [p.word for p in base], "hit": hit, "baseline_hit": base_hit})
+        row = {"text": probe["text"], "answers": probe["answers"], "model": [p.word for p in preds],
+               "baseline": [p.word for p in base], "hit": hit, "baseline_hit": base_hit}
+        if started:
+            words = [p.word for p in pretrained_masked.fill_mask(probe["text"], k=5)[0]]
+            row.update(pretrained=words, pretrained_hit=any(w in probe["answers"] for w in words))
+            started_hits += row["pretrained_hit"]
+        report.probes.append(row)
     report.probe_summary = {"probes": len(report.probes), "model_hits": hits, "baseline_hits": base_hits}
+    if started:
+        report.probe_summary["pretrained_hits"] = started_hits
 
-    from .learner_eval import fill_mask_score, next_word_score
+    from .learner_eval import fill_mask_score, next_word_score, pretrained_fill_mask_score
 
     report.learner = [fill_mask_score(part), next_word_score(part)]
+    if include_sentence_demos and pretrained_masked.available():  # it reads MiniLM's embeddings, as search does
+        report.learner.insert(1, pretrained_fill_mask_score(part))
     if include_sentence_demos:  # search and sentiment: both load the MiniLM sentence encoder
         report.search = _search_eval(report.notes, part)
         report.sentiment = _sentiment_eval(report.notes, part)
@@ -237,12 +249,15 @@ def format_report(report: EvalReport) -> str:
         f"  Kneser-Ney trigram baseline        {c['kn3_token_ppl']:>10.1f}          {c['kn3_word_ppl']:>8.1f}",
         f"  (lower is better; target: below the trigram; {c['tokens']:,} tokens, {c['words']:,} words, same tokens for both)",
         "",
-        f"Probes: intended word in the top 5 - model {ps['model_hits']}/{ps['probes']}, unigram baseline {ps['baseline_hits']}/{ps['probes']}",
+        f"Probes: intended word in the top 5 - model {ps['model_hits']}/{ps['probes']}, unigram baseline {ps['baseline_hits']}/{ps['probes']}"
+        + (f", pretrained start {ps['pretrained_hits']}/{ps['probes']}" if "pretrained_hits" in ps else ""),
     ]
     for p in report.probes:
         mark = "+" if p["hit"] else "-"
         lines.append(f"  {mark} {p['text']}")
         lines.append(f"      want {', '.join(p['answers'][:4])} | model: {', '.join(p['model'])} | baseline: {', '.join(p['baseline'])}")
+        if "pretrained" in p:
+            lines.append(f"      pretrained start: {', '.join(p['pretrained'])}" + (" (hit)" if p["pretrained_hit"] else ""))
     if report.learner:
         from .learner_eval import format_scores
 

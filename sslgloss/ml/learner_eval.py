@@ -68,6 +68,15 @@ def fill_mask_score(part: str = "test") -> SetScore:
                   lambda t: fill_mask(t, k=5)[0], lambda t: unigram_fill_mask(t, k=5)[0], "unigram frequencies")
 
 
+def pretrained_fill_mask_score(part: str = "test") -> SetScore:
+    """The same set for the pretrained-start masked model (MiniLM + our masked-word training)."""
+    from .fill_mask import unigram_fill_mask
+    from .pretrained_masked import fill_mask
+
+    return _score("fill-mask, pretrained start", part, evalsets.load("fill-mask", part), "text",
+                  lambda t: fill_mask(t, k=5)[0], lambda t: unigram_fill_mask(t, k=5)[0], "unigram frequencies")
+
+
 def next_word_score(part: str = "test") -> SetScore:
     from .next_word import next_word_distribution, ngram_next_word_distribution
 
@@ -79,6 +88,6 @@ def next_word_score(part: str = "test") -> SetScore:
 def format_scores(scores: list[SetScore]) -> list[str]:
     lines = ["Learner sets (sslgloss/evalsets): the accepted word in the model's top 1 / top 5"]
     for s in scores:
-        lines.append(f"  {s.name:<10} {s.part:<4} {s.items:>3} items   model {s.model_top1:.2f} / {s.model_top5:.2f}   "
+        lines.append(f"  {s.name:<28} {s.part:<4} {s.items:>3} items   model {s.model_top1:.2f} / {s.model_top5:.2f}   "
                      f"{s.baseline} {s.baseline_top1:.2f} / {s.baseline_top5:.2f}")
     return lines

@@ -215,12 +215,16 @@ class Encoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-def _load_sentence_transformer(path: Path):
-    # Set before the first import of sentence_transformers / huggingface_hub, which
-    # read them at import time: the weights are local and nothing may be downloaded.
+def hub_offline() -> None:
+    """Tell the hub libraries that nothing may be downloaded. Call before the first import of
+    transformers, sentence_transformers or huggingface_hub: they read it at import time."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # no fork warnings in the demo server
+
+
+def _load_sentence_transformer(path: Path):
+    hub_offline()  # the weights are local
     try:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging

@@ -13,6 +13,8 @@ models are trained and tested in tests/demos and the slow run below).
 
 from __future__ import annotations
 
+import html as html_text
+
 import io
 import re
 import types
@@ -86,15 +88,23 @@ def test_every_core_demo_names_a_fallback_that_exists():
 # ---------------------------------------------------------------------- text demos
 
 
-def test_masking_shows_top5_per_blank_next_to_the_unigram_baseline(text_models):
-    html = fallbacks.masking(spec("masking", "The cat sat on the [MASK] near the [MASK]."))
+def test_masking_shows_both_models_per_blank_next_to_the_unigram_baseline(text_models):
+    from sslgloss.ml import pretrained_masked
+
+    text = "The cat sat on the [MASK] near the [MASK]."
+    html = fallbacks.masking(spec("masking", text))
     assert 'class="sslgloss-fallback"' in html and 'data-demo="masking"' in html
     assert "Blank 1 of 2" in html and "Blank 2 of 2" in html
-    assert bars(html) == 20  # five words per blank, from the model and from the baseline
+    assert bars(html) == 30  # five words per blank from each model and from the baseline
     assert "Unigram baseline (most frequent words, no context)" in html
-    first = fill_mask.fill_mask("The cat sat on the [MASK] near the [MASK].", k=5)[0][0]
-    assert labels(html)[0] == first.word  # the same model as the live demo
-    assert f"The model's best guess:</strong> The cat sat on the <strong class=\"sslgloss-fallback-fill\">{first.word}" in html
+    assert "Pretrained start: MiniLM + our masked-word training" in html and "From scratch" in html
+    started = pretrained_masked.fill_mask(text, k=5)[0][0]
+    first = fill_mask.fill_mask(text, k=5)[0][0]
+    assert labels(html)[0] == started.word and labels(html)[5] == first.word  # the live demo's models
+    fill = '<strong class="sslgloss-fallback-fill">'
+    shown = html_text.unescape(html)
+    assert f"Pretrained start's best guess:</strong> The cat sat on the {fill}{started.word}" in shown
+    assert f"From scratch's best guess:</strong> The cat sat on the {fill}{first.word}" in shown
     assert f'style="width: {100 * first.prob:.1f}%"' in html and fallbacks.percent(first.prob) in html
     assert_reads_like_a_page(html)
 
@@ -102,7 +112,7 @@ def test_masking_shows_top5_per_blank_next_to_the_unigram_baseline(text_models):
 def test_masking_uses_the_default_input_and_k(text_models):
     html = fallbacks.masking(spec("masking", None, k="3"))
     assert "needs no [MASK] data" in html
-    assert bars(html) == 6 and "Blank 1" not in html
+    assert bars(html) == 9 and "Blank 1" not in html
 
 
 def test_next_word_shows_the_model_next_to_kneser_ney(text_models):

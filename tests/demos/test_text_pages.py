@@ -65,11 +65,13 @@ def test_masking_default_shows_predictions_next_to_the_baseline(text_models):
     at = run_page("masking")
     assert not at.exception
     assert not errors(at)
-    model, baseline = frames(at)[:2]
-    assert len(model) == 5 and len(baseline) == 5  # k defaults to 5
-    assert model["probability"].between(0, 1).all()
-    assert model["word"].str.len().gt(0).all()
-    assert any("best guess" in m.value for m in at.markdown)
+    started, scratch, baseline = frames(at)[:3]  # the pretrained start, the from-scratch model, the unigram baseline
+    assert len(started) == len(scratch) == len(baseline) == 5  # k defaults to 5
+    for model in (started, scratch):
+        assert model["probability"].between(0, 1).all()
+        assert model["word"].str.len().gt(0).all()
+    assert list(started["word"]) != list(scratch["word"])
+    assert any("Pretrained start's best guess" in m.value and "From scratch's best guess" in m.value for m in at.markdown)
 
 
 def test_masking_hidden_tabs_compute_only_when_opened(text_models):
@@ -99,7 +101,7 @@ def test_masking_presets_from_the_url(text_models):
     assert not at.exception and not errors(at)
     assert at.text_input(key="masking:input").value == "The cat sat on the [MASK] near the [MASK]."
     tables = [f for f in frames(at) if list(f.columns) == ["rank", "word", "probability"]]
-    assert len(tables) == 4  # two blanks, each: model and baseline
+    assert len(tables) == 6  # two blanks, each: the pretrained start, the from-scratch model and the baseline
     assert all(len(t) == 3 for t in tables)
     assert any("Blank 2 of 2" in m.value for m in at.markdown)
     open_tab(at, "Mask at random")

@@ -53,4 +53,5 @@ def test_wrong_kind_is_refused(tmp_path, small_model, toy_tokenizer):
 
 def test_shipped_weights_fit_the_size_budget():
     files = list(ck.SHIPPED_DIR.glob("*"))
-    assert sum(f.stat().st_size for f in files if f.is_file()) <= 25 * 1024 * 1024
+    # the two from-scratch models (fp16) and the pretrained start's layers (8-bit): what a pip install downloads
+    assert sum(f.stat().st_size for f in files if f.is_file()) <= 35 * 1024 * 1024
