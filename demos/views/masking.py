@@ -134,10 +134,15 @@ def predictions_frame(preds) -> pa.Table:
                      "probability": [float(p.prob) for p in preds]})
 
 
-def show_predictions(preds, key: str) -> None:
-    st.dataframe(predictions_frame(preds), hide_index=True, key=key, column_config={
+def show_predictions(preds, key: str, compact: bool = False) -> None:
+    """One model's words for a blank; ``compact`` (three tables side by side) leaves out the rank column,
+    so that the probability bars keep their width in a narrow column."""
+    st.dataframe(predictions_frame(preds), hide_index=True, key=key,
+                 column_order=("word", "probability") if compact else None, column_config={
         "rank": st.column_config.NumberColumn("#", width="small"),
-        "probability": st.column_config.ProgressColumn("probability", format="percent", min_value=0.0, max_value=1.0),
+        "word": st.column_config.TextColumn("word", width=95 if compact else None),
+        "probability": st.column_config.ProgressColumn("probability", format="percent", min_value=0.0, max_value=1.0,
+                                                       width=115 if compact else None),
     })
 
 
@@ -214,18 +219,19 @@ def fill_tab(text: str, k: int) -> None:
         if started is not None and n <= len(started):
             with columns[0]:
                 st.caption("Pretrained start: MiniLM + our masked-word training")
-                show_predictions(started[n - 1], key=f"pretrained-{n}")
+                show_predictions(started[n - 1], key=f"pretrained-{n}", compact=True)
         with columns[-2]:
             st.caption("From scratch: our 5M model, this corpus only" if started is not None
                        else "Masked language model (reads the context)")
-            show_predictions(mine, key=f"model-{n}")
+            show_predictions(mine, key=f"model-{n}", compact=started is not None)
         with columns[-1]:
             st.caption("Unigram baseline (most frequent words, no context)")
-            show_predictions(base, key=f"baseline-{n}")
+            show_predictions(base, key=f"baseline-{n}", compact=started is not None)
     st.caption("Probabilities are the model's own, over its whole vocabulary of word pieces, so the words shown "
                "need not add up to 100%. Only whole words are offered: one [MASK] is one token"
                + ("; the pretrained start does not offer words the text already holds, which it would often repeat. "
-                  if started is not None else ". ") + page.model_note(masked_model()))
+                  if started is not None else ". ") + ("From scratch: " if started is not None else "")
+               + page.model_note(masked_model()))
 
 
 # ---------------------------------------------------------------------- mask at random, as BERT does

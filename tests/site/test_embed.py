@@ -53,11 +53,19 @@ def open_demo(browser, site, path: str, width: int = 1366, height: int = 900, sc
 def settled_sizes(page, timeout: float = 120.0, min_content: int = 300) -> tuple[float, dict]:
     """(the iframe's height, the demo's own sizes) once the demo has drawn its answer (taller than
     ``min_content``: a first visit may train a tiny model behind a progress bar) and the frame followed it."""
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
         demo = next(f for f in page.frames if f.url.startswith(("http://127.0.0.1",)) and "embed=true" in f.url)
-        inside = demo.evaluate(CONTENT_HEIGHT)
+        try:
+            inside = demo.evaluate(CONTENT_HEIGHT)
+        except PlaywrightError as err:  # the frame was still navigating (e.g. to the dark theme): look again
+            if "context was destroyed" not in str(err) and "detached" not in str(err):
+                raise
+            page.wait_for_timeout(700)
+            continue
         frame_height = page.locator(".sslgloss-demo__live iframe").first.evaluate(
             "e => e.getBoundingClientRect().height")
         now = (round(frame_height), inside and round(inside["content"]))
