@@ -86,17 +86,12 @@ def _trainable(name: str) -> bool:
     return (name.startswith("bert.encoder.") or name.startswith("cls.")) and name != "cls.predictions.decoder.weight"
 
 
-def _masked_lm(embeddings=None):
-    """BertForMaskedLM with MiniLM's shape; its embeddings are ``embeddings`` (shared) or MiniLM's own, read from disk."""
+def _masked_lm():
+    """MiniLM with a fresh masked-word head tied to its word embeddings, which stay frozen (for training)."""
     path = _base_path()
     from transformers import BertConfig, BertForMaskedLM
 
-    config = BertConfig.from_pretrained(str(path))
-    if embeddings is None:
-        model = BertForMaskedLM.from_pretrained(str(path), config=config)
-    else:
-        model = BertForMaskedLM(config)
-        model.bert.embeddings = embeddings
+    model = BertForMaskedLM.from_pretrained(str(path), config=BertConfig.from_pretrained(str(path)))
     model.cls.predictions.decoder.weight = model.bert.embeddings.word_embeddings.weight
     for p in model.bert.embeddings.parameters():
         p.requires_grad_(False)
