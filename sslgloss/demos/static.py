@@ -161,16 +161,16 @@ def masking(spec: Any = None) -> str:
 
         model = fill_mask(text, k=k)
         base = unigram_fill_mask(text, k=k)
-        started = pretrained_masked.fill_mask(text, k=k) if pretrained_masked.available() else [None] * len(model)
+        started = pretrained_masked.fill_mask(text, k=k) if pretrained_masked.available() else None
         blanks = [{"title": f"Blank {n} of {len(model)}" if len(model) > 1 else None,
                    "pretrained": [bar(c.word, c.prob) for c in ahead[:k]] if ahead else None,
                    "model": [bar(c.word, c.prob, series="b" if ahead else "a") for c in mine[:k]],
                    "baseline": [bar(c.word, c.prob, series="b") for c in theirs[:k]]}
-                  for n, (ahead, mine, theirs) in enumerate(zip(started, model, base), start=1)]
-        guesses = [{"label": "The model's best guess", "pieces": _best_guess(text, list(model))}]
-        if started and started[0] is not None:
-            guesses = [{"label": "Pretrained start's best guess", "pieces": _best_guess(text, list(started))},
-                       {"label": "From scratch's best guess", "pieces": guesses[0]["pieces"]}]
+                  for n, (ahead, mine, theirs) in enumerate(zip(started or [None] * len(model), model, base), start=1)]
+        scratch = _best_guess(text, list(model))
+        guesses = ([{"label": "Pretrained start's best guess", "pieces": _best_guess(text, list(started))},
+                    {"label": "From scratch's best guess", "pieces": scratch}] if started is not None
+                   else [{"label": "The model's best guess", "pieces": scratch}])
         return render("masking", "masking", text, label, guesses=guesses, blanks=blanks)
 
     return _guarded("masking", text, build, label)

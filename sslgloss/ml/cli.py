@@ -159,7 +159,7 @@ def fill_mask_command(text, k, punctuation, which, as_json):
     if as_json:
         click.echo(json.dumps({
             "text": text,
-            "model": "pretrained" if which == "pretrained" else "scratch",
+            "model": which,
             "masks": [
                 {"predictions": [p.__dict__ for p in preds], "baseline": [p.__dict__ for p in base]}
                 for preds, base in zip(result, baseline)

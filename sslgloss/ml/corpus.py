@@ -47,6 +47,7 @@ import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from sslgloss.errors import ModelError
 
@@ -90,6 +91,25 @@ def is_heldout(line: str, percent: int = HELDOUT_PERCENT) -> bool:
 _ADJ_MARKER = re.compile(r"\((?:a|p|ip)\)$")
 
 
+def _synset(line: str) -> tuple[str, list[str], str] | None:
+    """One ``data.*`` line's part of speech, lemmas (once each, ``_`` read as a space) and gloss;
+    None for the licence header lines and anything unreadable."""
+    if line.startswith("  ") or " | " not in line:
+        return None
+    head, gloss = line.split(" | ", 1)
+    fields = head.split()
+    try:
+        count, pos = int(fields[3], 16), fields[2]
+    except (IndexError, ValueError):
+        return None
+    lemmas: list[str] = []
+    for i in range(count):
+        word = _ADJ_MARKER.sub("", fields[4 + 2 * i]).replace("_", " ")
+        if word.lower() not in (w.lower() for w in lemmas):
+            lemmas.append(word)
+    return pos, lemmas, gloss.strip()
+
+
 def parse_wordnet_line(line: str, headwords: bool = False) -> str | None:
     """One synset line of a ``data.*`` file -> its gloss (None for licence header lines).
 
@@ -101,27 +121,15 @@ def parse_wordnet_line(line: str, headwords: bool = False) -> str | None:
     >>> parse_wordnet_line('00003553 03 n 02 whole 0 unit 0 015 @ 00002684 n 0000 | an assemblage  ', headwords=True)
     'whole, unit: an assemblage'
     """
-    if line.startswith("  ") or " | " not in line:
+    synset = _synset(line)
+    if synset is None:
         return None
-    head, gloss = line.split(" | ", 1)
-    fields = head.split()
-    try:
-        count = int(fields[3], 16)
-    except (IndexError, ValueError):
-        return None
-    lemmas = []
-    for i in range(count):
-        word = fields[4 + 2 * i]
-        word = _ADJ_MARKER.sub("", word).replace("_", " ")
-        if word.lower() not in (w.lower() for w in lemmas):
-            lemmas.append(word)
-    gloss = gloss.strip()
+    _, lemmas, gloss = synset
     return f"{', '.join(lemmas)}: {gloss}" if lemmas and headwords else gloss
 
 
-def wordnet_lines(directory: Path = WORDNET_DIR) -> list[str]:
-    """Every synset of WordNet as one line; raises ModelError naming the apt package when missing."""
-    lines: list[str] = []
+def _wordnet_files(directory: Path) -> Iterator[str]:
+    """Every raw line of WordNet's four data files; ModelError naming the apt package when one is missing."""
     for name in WORDNET_FILES:
         path = Path(directory) / name
         if not path.exists():
@@ -130,11 +138,12 @@ def wordnet_lines(directory: Path = WORDNET_DIR) -> list[str]:
                 "(the training corpus and `sslgloss eval` need it; the shipped weights do not)"
             )
         with open(path, encoding="latin-1") as fh:
-            for raw in fh:
-                parsed = parse_wordnet_line(raw)
-                if parsed:
-                    lines.append(parsed)
-    return lines
+            yield from fh
+
+
+def wordnet_lines(directory: Path = WORDNET_DIR) -> list[str]:
+    """Every synset of WordNet as one line; raises ModelError naming the apt package when missing."""
+    return [parsed for parsed in map(parse_wordnet_line, _wordnet_files(directory)) if parsed]
 
 
 _QUOTED = re.compile(r'"([^"]+)"')
@@ -143,29 +152,8 @@ _TEMPLATES = {"n": "{name} is {definition}.", "v": "To {name} is to {definition}
               "a": "{name} means {definition}.", "r": "{name} means {definition}."}
 
 
-def wordnet_sentence(line: str) -> list[str]:
-    """One synset line as plain sentences: the definition said with its word, then each example alone.
-
-    The word and its definition share a sentence, so what a word means can be learned ("Milk is a
-    white liquid ..."); its examples stand on their own, so the word cannot be copied from them.
-
-    >>> wordnet_sentence('02084071 05 n 02 dog 0 domestic_dog 0 001 @ 02083346 n 0000 | a member of the '
-    ...                  'genus Canis; "the dog barked all night"  ')
-    ['dog, or domestic dog, is a member of the genus Canis.', 'the dog barked all night']
-    """
-    if line.startswith("  ") or " | " not in line:
-        return []
-    head, gloss = line.split(" | ", 1)
-    fields = head.split()
-    try:
-        count, pos = int(fields[3], 16), fields[2]
-    except (IndexError, ValueError):
-        return []
-    lemmas: list[str] = []
-    for i in range(count):
-        word = _ADJ_MARKER.sub("", fields[4 + 2 * i]).replace("_", " ")
-        if word.lower() not in (w.lower() for w in lemmas):
-            lemmas.append(word)
+def _sentences(pos: str, lemmas: list[str], gloss: str) -> list[str]:
+    """A synset as plain sentences: its definition said with its word, then each example alone."""
     examples = [e.strip() for e in _QUOTED.findall(gloss) if len(e.split()) >= 3]
     definition = _QUOTED.sub("", gloss).strip().strip(";").strip()
     definition = re.sub(r"\s*;\s*(;\s*)*", "; ", definition).rstrip(";: ").strip()
@@ -178,23 +166,32 @@ def wordnet_sentence(line: str) -> list[str]:
     return out + examples
 
 
+def wordnet_sentence(line: str) -> list[str]:
+    """One synset line as plain sentences: the definition said with its word, then each example alone.
+
+    The word and its definition share a sentence, so what a word means can be learned ("Milk is a
+    white liquid ..."); its examples stand on their own, so the word cannot be copied from them.
+
+    >>> wordnet_sentence('02084071 05 n 02 dog 0 domestic_dog 0 001 @ 02083346 n 0000 | a member of the '
+    ...                  'genus Canis; "the dog barked all night"  ')
+    ['dog, or domestic dog, is a member of the genus Canis.', 'the dog barked all night']
+    """
+    synset = _synset(line)
+    return _sentences(*synset) if synset else []
+
+
 def wordnet_sentence_lines(directory: Path = WORDNET_DIR) -> list[str]:
-    """WordNet as sentences (:func:`wordnet_sentence`), the pretrained-start models' reading.
+    """WordNet as sentences (:func:`wordnet_sentence`), the pretrained-start model's reading.
 
     A synset whose classic line (:func:`parse_wordnet_line`) is held out is left out whole, so a
     model trained on these sentences never saw any held-out line of the classic corpus: held-out
     figures stay comparable with the from-scratch models and the trigram baseline.
     """
     lines: list[str] = []
-    for name in WORDNET_FILES:
-        path = Path(directory) / name
-        if not path.exists():
-            raise ModelError(f"WordNet data file {path} not found; install it with `apt-get install -y wordnet-base`")
-        with open(path, encoding="latin-1") as fh:
-            for raw in fh:
-                classic = parse_wordnet_line(raw)
-                if classic and not is_heldout(classic):
-                    lines.extend(wordnet_sentence(raw))
+    for raw in _wordnet_files(directory):
+        synset = _synset(raw)
+        if synset and synset[2] and not is_heldout(synset[2]):  # synset[2] is the classic line
+            lines.extend(_sentences(*synset))
     return lines
 
 

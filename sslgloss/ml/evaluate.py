@@ -202,7 +202,7 @@ def run_eval(max_lines: int | None = None, include_sentence_demos: bool = True, 
     from .learner_eval import fill_mask_score, next_word_score, pretrained_fill_mask_score
 
     report.learner = [fill_mask_score(part), next_word_score(part)]
-    if include_sentence_demos and pretrained_masked.available():  # it reads MiniLM's embeddings, as search does
+    if started:
         report.learner.insert(1, pretrained_fill_mask_score(part))
     if include_sentence_demos:  # search and sentiment: both load the MiniLM sentence encoder
         report.search = _search_eval(report.notes, part)

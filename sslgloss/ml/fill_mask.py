@@ -59,21 +59,30 @@ def unigram_fill_mask(text: str, k: int = 5, punctuation: bool = False) -> MaskP
     return MaskPredictions([list(row) for _ in positions], notices, tokens)
 
 
-def _masked_input(lm: registry.LoadedModel, text, notices: list[str]) -> tuple[list[int], list[int], list[str]]:
-    text = check_text(text)
-    text = normalize_masks(text)
+def masked_text(text, notices: list[str]) -> str:
+    """``text`` checked, every spelling of [MASK] made ``[MASK]``, and cut around the first one if too
+    long (with a notice); InputError if it holds no [MASK]. Every masked model reads its input this way."""
+    text = normalize_masks(check_text(text))
     first = text.find(MASK)
     if first < 0:
         raise InputError(f"no [MASK] in the text; {MASK_EXAMPLE}")
-    text = cut_long(text, first, notices)
-    enc = lm.tokenizer.encode(text, add_special_tokens=False)
+    return cut_long(text, first, notices)
+
+
+def first_masks(positions: list, notices: list[str]) -> list:
+    """The first MAX_MASKS of the [MASK] ``positions``, with a notice when there were more."""
+    if len(positions) > MAX_MASKS:
+        notices.append(f"the text has {len(positions)} [MASK]s; predicting the first {MAX_MASKS}")
+    return positions[:MAX_MASKS]
+
+
+def _masked_input(lm: registry.LoadedModel, text, notices: list[str]) -> tuple[list[int], list[int], list[str]]:
+    enc = lm.tokenizer.encode(masked_text(text, notices), add_special_tokens=False)
     ids = [lm.sep_id, *enc.ids, lm.sep_id]
     positions = [i for i, t in enumerate(ids) if t == lm.mask_id]
     if not positions:  # the cut removed every mask (cannot happen: the cut centres on the first one)
         raise InputError(f"no [MASK] in the text; {MASK_EXAMPLE}")
-    if len(positions) > MAX_MASKS:
-        notices.append(f"the text has {len(positions)} [MASK]s; predicting the first {MAX_MASKS}")
-        positions = positions[:MAX_MASKS]
+    positions = first_masks(positions, notices)
     tokens = [lm.id_to_token[i] for i in ids]
     unknown_notice(tokens, notices)
     return ids, positions, tokens

@@ -31,14 +31,12 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
-from sslgloss.errors import InputError, ModelError
-from sslgloss.ml.checks import MASK_EXAMPLE, Prediction, check_k, check_text, cut_long, normalize_masks
+from sslgloss.errors import ModelError
+from sslgloss.ml.checks import Prediction, check_k
 
-NAME = "MiniLM + masked-word training"
 WEIGHTS_FILE = Path(__file__).resolve().parent / "weights" / "masked-minilm.safetensors"
 FUNCTION_WORD_WEIGHT = 0.25
 MAX_TOKENS = 256  # word pieces read around the first [MASK]; MiniLM was trained on up to 256
-MAX_MASKS = 16
 
 
 @dataclass(frozen=True)
@@ -291,73 +289,67 @@ def reset() -> None:
         _loaded.clear()
 
 
-def read_trained(path: Path, command: str) -> dict:
-    """The trained tensors of ``path`` (fp16 safetensors), or ModelError naming the file and ``command``."""
+COMMAND = "sslgloss train masked-minilm"
+
+
+def _read(path: Path) -> dict:
+    """The trained tensors :func:`save` wrote to ``path``, as floats; ModelError naming the file and the fix."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
     if not path.exists():
-        raise ModelError(f"no weights at {path}; `{command}` trains them (about 35 minutes on 2 cores)")
+        raise ModelError(f"no weights at {path}; `{COMMAND}` trains them (about 36 minutes on 2 cores)")
     try:
-        stored = load_file(str(path))
-        return _unpack(stored)
+        return _unpack(load_file(str(path)))
     except (SafetensorError, OSError) as exc:
-        raise ModelError(f"{path} is not readable safetensors ({exc}); `{command}` writes it again") from None
+        raise ModelError(f"{path} is not readable safetensors ({exc}); `{COMMAND}` writes it again") from None
     except KeyError as exc:
-        raise ModelError(f"{path} lacks {exc.args[0]}; `{command}` writes it again") from None
+        raise ModelError(f"{path} lacks {exc.args[0]}; `{COMMAND}` writes it again") from None
 
 
-def assemble(model_cls, config, state: dict, path: Path, command: str, quantize: bool = True):
-    """A model of ``model_cls`` from trained tensors, its word embeddings MiniLM's (shared with search).
+def _load(path: Path) -> _Loaded:
+    """The model from its trained tensors, its word embeddings MiniLM's (shared with search and sentiment).
 
     Built on the meta device, so no random weights are ever allocated; the encoder's linear layers
     run as the 8-bit integers :func:`save` stored (dynamic quantization: a quarter of the memory,
     and faster on a CPU), which is how the figures in docs/models.md were measured.
     """
+    import warnings
     from itertools import chain
+
+    base = _base_path()
+    from transformers import BertConfig, BertForMaskedLM
 
     from sslgloss.search.semantic import load_encoder
 
+    state = _read(path)
     embeddings = load_encoder()._model[0].auto_model.embeddings  # frozen, shared with search and sentiment
     with torch.device("meta"):
-        model = model_cls(config)
+        model = BertForMaskedLM(BertConfig.from_pretrained(str(base)))
     model.bert.embeddings = embeddings
     expected = {n for n, _ in model.named_parameters() if _trainable(n)}
     if set(state) != expected:
         raise ModelError(f"{path} does not hold this model's trained layers "
                          f"(missing {sorted(expected - set(state))[:3]}, unexpected {sorted(set(state) - expected)[:3]}); "
-                         f"`{command}` writes it again")
+                         f"`{COMMAND}` writes it again")
     model.load_state_dict(state, strict=False, assign=True)
     model.cls.predictions.decoder.weight = embeddings.word_embeddings.weight
     model.cls.predictions.decoder.bias = model.cls.predictions.bias
     left = [n for n, t in chain(model.named_parameters(), model.named_buffers()) if t.is_meta]
     if left:
-        raise ModelError(f"{path} left parts of the model empty ({', '.join(left[:3])}); `{command}` writes it again")
+        raise ModelError(f"{path} left parts of the model empty ({', '.join(left[:3])}); `{COMMAND}` writes it again")
     for p in model.parameters():
         p.requires_grad_(False)
     model.eval()
-    if quantize:
-        import warnings
-
-        with warnings.catch_warnings():
-            # torch 2.13 (pinned) marks eager-mode quantization deprecated in favour of the torchao package; it
-            # still works and is tested here (tests/ml/test_pretrained_*.py). Move to torchao with the next torch.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*")
-            # one scale per output row, as stored: the integers are exactly the ones saved
-            per_row = torch.ao.quantization.per_channel_dynamic_qconfig
-            torch.ao.quantization.quantize_dynamic(model.bert.encoder, {torch.nn.Linear: per_row}, inplace=True)
-    return model
-
-
-def _load(path: Path) -> _Loaded:
-    base = _base_path()
-    from transformers import BertConfig, BertForMaskedLM
-
-    command = "sslgloss train masked-minilm"
-    state = read_trained(path, command)
-    config = BertConfig.from_pretrained(str(base))
-    return _Loaded(assemble(BertForMaskedLM, config, state, path, command), _tokenizer())
+    with warnings.catch_warnings():
+        # torch 2.13 (pinned) marks eager-mode quantization deprecated in favour of the torchao package; it
+        # still works and is tested here (tests/ml/test_pretrained_masked.py). Move to torchao with the next torch.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*")
+        # one scale per output row, as stored: the integers are exactly the ones saved
+        per_row = torch.ao.quantization.per_channel_dynamic_qconfig
+        torch.ao.quantization.quantize_dynamic(model.bert.encoder, {torch.nn.Linear: per_row}, inplace=True)
+    return _Loaded(model, _tokenizer())
 
 
 def fill_mask(text: str, k: int = 5) -> list[list[Prediction]]:
@@ -367,16 +359,11 @@ def fill_mask(text: str, k: int = 5) -> list[list[Prediction]]:
     a musical [MASK]" -> piano), and on the dev sentences leaving repeats out found the right word
     in the top 5 for 30.0% instead of 27.5%.
     """
-    from sslgloss.ml.fill_mask import MaskPredictions
-    from sslgloss.ml.tokenizer import MASK
+    from sslgloss.ml.fill_mask import MaskPredictions, first_masks, masked_text
 
     notices: list[str] = []
     k = check_k(k, notices)
-    text = normalize_masks(check_text(text))
-    first = text.find(MASK)
-    if first < 0:
-        raise InputError(f"no [MASK] in the text; {MASK_EXAMPLE}")
-    text = cut_long(text, first, notices)
+    text = masked_text(text, notices)
     lm = get_model()
     with lm.lock:
         enc = lm.tok(text, return_tensors="pt", truncation=False)
@@ -388,9 +375,7 @@ def fill_mask(text: str, k: int = 5) -> list[list[Prediction]]:
         notices.append(f"the text is longer than the {MAX_TOKENS} word pieces this model reads; "
                        f"it read the {MAX_TOKENS} around the first [MASK]")
         positions = (ids == lm.tok.mask_token_id).nonzero().flatten()
-    if len(positions) > MAX_MASKS:
-        notices.append(f"the text has {len(positions)} [MASK]s; predicting the first {MAX_MASKS}")
-        positions = positions[:MAX_MASKS]
+    positions = first_masks(positions, notices)
     with torch.inference_mode():
         hidden = lm.model.bert(input_ids=ids[None]).last_hidden_state[0, positions]
         probs = F.softmax(lm.model.cls(hidden), dim=-1)
