@@ -175,6 +175,12 @@ class GlossarySite:
                 for t in self.glossary.terms.values()}
         return json.dumps({"version": 1, "terms": data}, ensure_ascii=False, separators=(",", ":"))
 
+    def meaning_json(self) -> str:
+        """What the search box's "Closest in meaning" reads (:mod:`.meaning`)."""
+        from .meaning import glossary_index
+
+        return glossary_index(self.glossary).to_json()
+
     def graph_json(self, layout: GraphLayout | None = None) -> str:
         """Nodes with build-time positions, links by relation type, and what the legend and filters need."""
         g = self.glossary.graph

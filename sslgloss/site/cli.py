@@ -9,7 +9,10 @@
   (``sslgloss/demos/static-results``), so no site build waits on a model;
   ``--check`` only says which are missing or outdated;
 - ``sslgloss site cloze`` computes the masked model's guesses for the core glossary's
-  "Test yourself" sentences into the file the package ships (``sslgloss/site/cloze-guesses.json``).
+  "Test yourself" sentences into the file the package ships (``sslgloss/site/cloze-guesses.json``);
+- ``sslgloss site word-vectors`` teaches site search's word vectors to read like the search
+  encoder (``sslgloss/site/word-vectors.npz``); ``sslgloss site search-eval`` scores the
+  search box's "Closest in meaning" on learners' questions.
 """
 
 from __future__ import annotations
@@ -101,6 +104,50 @@ def cloze(check: bool, everything: bool, out: Path | None) -> None:
         require_demos("computing the masked model's guesses")
     computed, kept, removed = refresh(glossary, path, everything)
     click.echo(f"{computed} computed, {kept} already there, {removed} no longer used removed: {path}")
+
+
+@site.command("word-vectors", cls=Command)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write this file instead of the package's shipped word vectors.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def word_vectors_command(out: Path | None, seed: int) -> None:
+    """Teach site search's word vectors to read like the search encoder (about four minutes)."""
+    require_demos("teaching the site's word vectors")
+    from ..ml.pretrained_masked import _base_path
+    from ..search.adapt import search_encoder
+    from .meaning import VECTORS_FILE, save_word_vectors
+    from .word_vectors import train
+
+    glossary = core_glossary(out, "word vectors")
+    encoder = search_encoder(glossary)
+    vectors = train(glossary, lambda texts: encoder.encode(texts, batch_size=64), _base_path() / "vocab.txt",
+                    seed=seed, echo=click.echo)
+    path = out or VECTORS_FILE
+    save_word_vectors(vectors, path)
+    click.echo(f"{len(vectors.words):,} words, {vectors.codes.shape[1]} dimensions: {path}")
+
+
+@site.command("search-eval", cls=Command)
+@click.option("--part", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True,
+              help="Which part of the learner question set (dev: for choices; test: for figures).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures and each question's ranks as JSON.")
+def search_eval_command(part: str, as_json: bool) -> None:
+    """Score the search box's "Closest in meaning" (static word vectors, no server) on learners' questions."""
+    import json
+
+    from ..glossary import load_glossary
+    from .meaning import evaluate, glossary_index
+
+    glossary = load_glossary()
+    report = evaluate(glossary_index(glossary), part)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(f"{report['questions']} questions over {report['terms']} terms (learner set, {part} part)")
+    click.echo(f"{'mode':<10}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")
+    for mode, figures in report["modes"].items():
+        click.echo(f"{mode:<10}{figures['recall@1']:>10.3f}{figures['recall@3']:>10.3f}{figures['mrr']:>8.3f}")
+    click.echo("hybrid is what the search box shows under \"Closest in meaning\" (its first three)")
 
 
 CONFIG_OPTION = click.option("-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,

@@ -34,7 +34,7 @@ from ..storage import cache_dir
 from .builder import ASSET_PREFIX, GlossarySite, SiteOptions, describe_unknown, term_src_uri
 
 ASSETS_CSS = ("sslgloss.css", "cloze.css")
-ASSETS_JS = ("sslgloss.js", "graph.js", "cloze.js")
+ASSETS_JS = ("sslgloss.js", "graph.js", "cloze.js", "meaning.js")
 _HEADING_RE = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
 _PERMALINK_RE = re.compile(r'<a class="[^"]*" href="#[^"]*"[^>]*>.*?</a>', re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -261,5 +261,6 @@ def generate(config_file: Path, out: Path, *, echo: Callable[[str], None] = prin
         write(src_uri, path.read_text(encoding="utf-8"))
     write(ASSET_PREFIX + "terms.json", site.terms_json())
     write(ASSET_PREFIX + "graph.json", site.graph_json())
+    write(ASSET_PREFIX + "meaning.json", site.meaning_json())
     atomic_write(out / "mkdocs.yml", _derived_config(config_file, out))
     return result

@@ -131,6 +131,7 @@ class SslglossPlugin(BasePlugin[SslglossConfig]):
             self._add(files, File.generated(config, src_uri, abs_src_path=str(path)))
         self._add(files, File.generated(config, ASSET_PREFIX + "terms.json", content=site.terms_json()))
         self._add(files, File.generated(config, ASSET_PREFIX + "graph.json", content=site.graph_json()))
+        self._add(files, File.generated(config, ASSET_PREFIX + "meaning.json", content=site.meaning_json()))
         self.site = site
         return files
 

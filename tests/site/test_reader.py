@@ -78,6 +78,7 @@ def test_search_gives_the_term_first_with_its_summary(open_at, graph_data, query
     assert first.locator("h1").inner_text() == term["t"]
     snippet = " ".join(first.inner_text().split()[len(term["t"].split()):])
     assert snippet.startswith(" ".join(term["s"].split()[:6])), f"the snippet is not the summary: {snippet[:120]}"
+    assert snippet.endswith(" ".join(term["s"].split()[-3:])), f"more than the summary shows: {snippet[-160:]}"
 
 
 # --------------------------------------------------------------------------- phone
@@ -292,3 +293,60 @@ def test_a_phone_reaches_a_terms_demo_from_the_first_screen(open_at):
     pg.wait_for_timeout(500)
     demo = pg.locator(".sslgloss-demo").first.bounding_box()
     assert 0 <= demo["y"] < PHONE["height"] / 2, demo
+
+
+# --------------------------------------------------------------------------- search by meaning
+
+@pytest.fixture(scope="module")
+def meaning_index():
+    from site_helpers import FIXTURES
+
+    from sslgloss import load_glossary
+    from sslgloss.site.meaning import glossary_index
+
+    return glossary_index(load_glossary(term_dirs=[str(FIXTURES / "hostile")]))  # what browser_site was built from
+
+
+def test_the_browser_ranks_by_meaning_exactly_as_the_measured_python(open_at, meaning_index):
+    from sslgloss.search.evaluation import load_learner_questions
+
+    questions = [q.text for q in load_learner_questions("all")][::8]  # 20 questions from both parts
+    pg = open_at("", LAPTOP)
+    pg.wait_for_function("() => window.sslglossMeaning")
+    ranked = pg.evaluate("""async (qs) => { const out = [];
+        for (const q of qs) out.push(await window.sslglossMeaning.rank(q)); return out; }""", questions)
+    for question, browser in zip(questions, ranked):
+        assert browser[:10] == meaning_index.rank(question)[:10], question
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_a_question_shows_the_terms_closest_in_meaning_above_the_keyword_results(open_at, graph_data,
+                                                                                  meaning_index, viewport):
+    question = "which method hides parts of a picture and rebuilds them"
+    pg = open_at("", viewport, touch=viewport is PHONE)
+    if viewport is PHONE:
+        pg.locator("label.md-header__button[for='__search']").click()
+    box = pg.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(question)
+    pg.wait_for_selector(".sslgloss-meaning:not([hidden]) a")
+    expected = meaning_index.rank(question)[:3]
+    titles = {n["id"]: n["t"] for n in graph_data["nodes"]}
+    shown = pg.locator(".sslgloss-meaning a strong").all_inner_texts()
+    assert shown == [titles[t] for t in expected]
+    block, keyword = pg.locator(".sslgloss-meaning").bounding_box(), pg.locator(".md-search-result__list").bounding_box()
+    assert block["y"] < keyword["y"]
+    assert block["x"] >= 0 and block["x"] + block["width"] <= viewport["width"]
+    pg.locator(".sslgloss-meaning a").first.click()
+    pg.wait_for_function("""(t) => { const h = document.querySelector('.md-content h1');
+                                      return h && h.textContent.trim() === t; }""", arg=titles[expected[0]])
+
+
+def test_a_name_shows_no_meaning_block(open_at):
+    pg = open_at("", LAPTOP)
+    box = pg.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("SSL")
+    pg.wait_for_selector(".md-search-result__item")
+    pg.wait_for_timeout(400)  # past the block's debounce
+    assert not pg.locator(".sslgloss-meaning:not([hidden])").count()
