@@ -21,9 +21,14 @@ server share 2 cores. ``--client browser`` opens the pages in one headless
 Chromium (Debian's /usr/bin/chromium through Playwright): the faithful client,
 which also runs the pages' JavaScript, at the price of a renderer per session.
 
+``--prepare`` first runs ``sslgloss demos --prepare-only`` in a child process, as
+``sslgloss serve`` does before it starts the demo server (with an empty
+``SSLGLOSS_CACHE``: a fresh machine's first run).
+
 Printed (the lead collects the figures): p50 / p95 time to answer for the first
 answer of a page and for the answer after an input change, errors, the server's
-RSS after warm-up and at the end, and whether every session that gave the same
+RSS after warm-up and at the end, its peak over its whole life (``server_peak_rss_mb``,
+the kernel's VmHWM), and whether every session that gave the same
 input saw the same answer text (determinism under load).
 
 This module also holds the helpers the reliability tests share (free ports,
@@ -35,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -514,6 +520,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=parse_think, default="2-5", metavar="LOW-HIGH",
                         help="seconds each learner pauses before each action, at random in LOW-HIGH (default 2-5, "
                              "a classroom; 0 = never pause, a stress test; protocol client only)")
+    parser.add_argument("--prepare", action="store_true",
+                        help="first prepare the demos' models and caches in a child process, as `sslgloss serve` "
+                             "does (`sslgloss demos --prepare-only`), and report its time and peak memory")
     parser.add_argument("--client", choices=["protocol", "browser"], default="protocol",
                         help="protocol: websocket sessions without a browser (benchmarks/protocol_client.py), "
                              "so the 2 cores serve the server, not 20 renderers; browser: headless Chromium pages")
@@ -523,6 +532,16 @@ def main(argv: list[str] | None = None) -> int:
     print_run_header("load.py", argv)
     server = None
     try:
+        if args.prepare and not args.url:
+            import resource
+
+            from sslgloss.demos.launcher import prepare_command
+
+            started = time.monotonic()
+            code = prepare_command().popen(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            print(f"prepare (sslgloss demos --prepare-only): exit {code}, {time.monotonic() - started:.1f} s, "
+                  f"peak RSS {peak:.0f} MB")
         if args.url:
             base = args.url
         else:
@@ -556,6 +575,8 @@ def main(argv: list[str] | None = None) -> int:
             minutes = range(1, int(args.seconds // 60) + 1)
             figures["rss_by_minute_mb"] = {m: rss.at(60 * m) for m in minutes}
             figures["rss_max_mb"] = max(mb for _, mb in rss.samples)
+        if server:
+            figures["server_peak_rss_mb"] = round(server.peak_rss_mb(), 1)  # VmHWM: warm-up included
         print(json.dumps(figures, indent=2))
         for err in results.errors[:10]:
             print("error:", err)

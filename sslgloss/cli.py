@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import importlib
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ import click
 
 from . import __version__
 from .cli_base import Command, clean_errors, terms_dir_option
-from .extras import INSTALL_DEMOS, demos_installed, missing_extra
+from .extras import missing_extra
 from .storage import atomic_write
 
 # command name -> module holding it in a `COMMANDS` list; imported on first use
@@ -35,6 +34,7 @@ LAZY_COMMANDS = {
     "demos": "sslgloss.demos.launcher",
     "sentiment": "sslgloss.scenarios.cli",
     "site": "sslgloss.site.cli",
+    "serve": "sslgloss.serve",
 }
 
 
@@ -332,67 +332,6 @@ def terms(terms_dirs, tags: tuple[str, ...], as_json: bool) -> None:
     width = max((len(t.id) for t in chosen), default=0)
     for t in chosen:
         click.echo(f"{t.id:<{width}}  {t.title}  [{t.plugin}]")
-
-
-def repo_root() -> Path:
-    """The checkout this package runs from (holding mkdocs.yml and demos/)."""
-    root = Path(__file__).resolve().parents[1]
-    if not (root / "mkdocs.yml").exists():
-        raise click.ClickException(f"no mkdocs.yml next to the package in {root}; `sslgloss serve` runs from a "
-                                   "source checkout (git clone, then `make serve`)")
-    return root
-
-
-@main.command()
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port of the site.")
-@click.option("--demos-port", default=8501, show_default=True, type=click.IntRange(1, 65535),
-              help="Port of the Streamlit demo server.")
-@click.option("--no-demos", is_flag=True, help="Serve the site only.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@terms_dir_option
-def serve(port: int, demos_port: int, no_demos: bool, host: str, terms_dirs) -> None:
-    """Serve the site (mkdocs serve) and its live demos (Streamlit) together; Ctrl-C stops both."""
-    import signal
-    import subprocess
-
-    from .site.config import TERM_DIRS_ENV
-
-    root = repo_root()
-    env = {**os.environ, "SSLGLOSS_SITE_URL": f"http://{host}:{port}/",
-           "SSLGLOSS_DEMOS_URL": f"http://{host}:{demos_port}"}
-    if terms_dirs:  # added to mkdocs.yml's term_dirs by the MkDocs plugin, and watched for edits
-        env[TERM_DIRS_ENV] = os.pathsep.join(str(Path(d).resolve()) for d in terms_dirs)
-    demos = None
-    if not no_demos and not demos_installed():
-        click.echo(f"the live demos need `{INSTALL_DEMOS}`; serving the site only", err=True)
-        no_demos = True
-    site = None
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops both servers, as Ctrl-C does
-    try:
-        if not no_demos:
-            from sslgloss.demos.launcher import server_command
-
-            demos = server_command(demos_port, host, env=env).popen()
-            click.echo(f"demos: http://{host}:{demos_port}", err=True)
-        click.echo(f"site:  http://{host}:{port}", err=True)
-        site = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"{host}:{port}"], cwd=root, env=env)
-        code = site.wait()
-    except KeyboardInterrupt:
-        code = 0
-    finally:
-        for child in (site, demos):
-            if child is not None and child.poll() is None:
-                child.terminate()
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-        signal.signal(signal.SIGTERM, previous)
-    sys.exit(code)
-
-
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,6 +42,7 @@ from ..extras import INSTALL_DEMOS, demos_installed
 from ..storage import try_atomic_write
 from ..site.sanitize import FallbackSanitizer
 from ..site.templating import TEMPLATES, environment
+from .keys import templates_signature
 
 class _WorkerError(Exception):
     pass
@@ -191,21 +192,6 @@ def custom_dir_of(templates: jinja2.Environment) -> str | None:
     packaged = TEMPLATES.resolve()
     found = [str(p) for p in loader.searchpath if Path(p).resolve() != packaged]
     return found[0] if found else None
-
-
-def templates_signature(templates: jinja2.Environment) -> str:
-    """A digest of the static results' code and of the ``demo-*.html`` templates ``templates`` would use."""
-    from . import static
-
-    digest = hashlib.sha256(Path(static.__file__).read_bytes())
-    try:
-        names = sorted(n for n in templates.list_templates() if n.startswith("sslgloss/demo-"))
-    except TypeError:  # a loader that cannot list its templates
-        names = []
-    for name in names:
-        source, _, _ = templates.loader.get_source(templates, name)
-        digest.update(b"\0" + name.encode() + b"\0" + source.encode())
-    return digest.hexdigest()[:12]
 
 
 class DemoSlots:

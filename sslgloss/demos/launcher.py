@@ -82,13 +82,39 @@ def server_command(port: int = 8501, address: str = "127.0.0.1", *, app: Path | 
 
 
 def prepare_models(echo=click.echo) -> None:
-    """Train (or load from the cache) the three scenario models, so the first page view is quick."""
+    """Train or load, into the cache, everything a demo page would otherwise compute on its first use:
+    the three scenario models (songs, masked image, sentiment's learning curve and the page's tuned
+    encoder), the Kneser-Ney trigram beside the next-word model, and the search encoder's vectors of
+    the glossary's passages. On an empty cache that is a few minutes of work, whose memory a demo
+    server doing it on first use would keep as its peak (benchmarks/README.md, "Demos under load")."""
+    from ..ml import registry
     from ..scenarios import SCENARIOS, scenario
+    from ..scenarios import few_label_sentiment as sentiment
+    from ..search import get_engine
 
     for demo_id in SCENARIOS:
         echo(f"preparing {demo_id}…")
         summary = scenario(demo_id).static_summary()
         echo(f"  {summary['headline']}")
+    sentiment.embeddings()
+    sentiment.classifiers(sentiment.DEMO_LABELS)
+    echo(f"  the page's classifiers for {sentiment.DEMO_LABELS} labels are tuned (cached)")
+    echo("preparing next-word…")
+    registry.get_ngram()
+    echo("  the Kneser-Ney trigram baseline is built (cached)")
+    echo("preparing semantic-search…")
+    engine = get_engine()
+    engine.passage_embeddings()
+    echo(f"  {len(engine.passages):,} passages of {len(engine.term_ids)} terms encoded "
+         f"({engine.encoded_on_load or 0} now, the rest from the cache)")
+
+
+def prepare_command(env: dict[str, str] | None = None) -> ServerCommand:
+    """``sslgloss demos --prepare-only`` as a child process: :func:`prepare_models`, whose memory goes
+    with the child, before the demo server starts (``sslgloss serve``)."""
+    require_demos()
+    return ServerCommand([sys.executable, "-m", "sslgloss.cli", "demos", "--prepare-only"], Path.cwd(),
+                         server_env(env))
 
 
 @click.command("demos", cls=Command)
@@ -99,12 +125,15 @@ def prepare_models(echo=click.echo) -> None:
 @click.option("--app", "app_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The demo app's entry script, if not the installed one.")
 @click.option("--prepare", is_flag=True,
-              help="Train (or load) the scenario models before starting, instead of on first use.")
-def demos(port: int, address: str, app_path: Path | None, prepare: bool) -> None:
+              help="Train or load the demos' models and caches before starting, instead of on first use.")
+@click.option("--prepare-only", is_flag=True, help="Only train or load the demos' models and caches, then exit.")
+def demos(port: int, address: str, app_path: Path | None, prepare: bool, prepare_only: bool) -> None:
     """Start the Streamlit demo app with its own config (demos/.streamlit/config.toml)."""
     command = server_command(port, address, app=app_path)
-    if prepare:
-        prepare_models()
+    if prepare or prepare_only:
+        prepare_models(echo=lambda line: click.echo(line, err=True))
+    if prepare_only:
+        return
     click.echo(f"sslgloss demos on http://{address}:{port}/  (Ctrl+C stops)", err=True)
     os.chdir(command.cwd)
     try:

@@ -48,12 +48,12 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, ex
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s ({last})")
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of one process in MB (Linux /proc)."""
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory of one process in MB (Linux /proc); ``field="VmHWM"``: its peak so far."""
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -93,6 +93,10 @@ class DemoServer:
 
     def rss_mb(self) -> float:
         return rss_mb(self.proc.pid) if self.proc else float("nan")
+
+    def peak_rss_mb(self) -> float:
+        """The most resident memory the server has held since it started, warm-up included."""
+        return rss_mb(self.proc.pid, "VmHWM") if self.proc else float("nan")
 
     def kill(self) -> None:
         """Stop at once (SIGKILL), as a crash would."""

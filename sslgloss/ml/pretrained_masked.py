@@ -33,6 +33,7 @@ import torch.nn.functional as F
 
 from sslgloss.errors import ModelError
 from sslgloss.ml.checks import Prediction, check_k
+from sslgloss.storage import release_free_memory
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "weights" / "masked-minilm.safetensors"
 FUNCTION_WORD_WEIGHT = 0.25
@@ -280,6 +281,7 @@ def get_model(path: Path | None = None) -> _Loaded:
     with _lock:
         if "model" not in _loaded:
             _loaded["model"] = _load(Path(path) if path is not None else weights_file())
+            release_free_memory()  # the encoder was read in 32 bits before it became 8-bit again
         return _loaded["model"]
 
 

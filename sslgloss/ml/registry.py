@@ -17,6 +17,7 @@ import torch
 from sslgloss.ml.checkpoint import Checkpoint, find_checkpoint, load_checkpoint
 from sslgloss.ml.ngram import load_or_build_ngram
 from sslgloss.ml.tokenizer import MASK, SEP, UNK, is_continuation, is_punctuation, is_word
+from sslgloss.storage import release_free_memory
 
 
 class LoadedModel:
@@ -57,6 +58,7 @@ def get_model(kind: str) -> LoadedModel:
     with _lock:
         if kind not in _loaded:
             _loaded[kind] = LoadedModel(load_checkpoint(find_checkpoint(kind), kind))
+            release_free_memory()
         return _loaded[kind]
 
 
@@ -84,4 +86,5 @@ def get_ngram():
     with _ngram_lock:
         if _ngram is None:
             _ngram = load_or_build_ngram(lm.tokenizer)
+            release_free_memory()
         return _ngram

@@ -144,13 +144,19 @@ def cluster_ari(features: np.ndarray, labels: np.ndarray, k: int, seed: int = 0)
     return float(adjusted_rand_score(labels, clusters)), clusters
 
 
+EMBED_BATCH = 16
+
+
 def evaluate(trained: TrainedSongs, progress: Progress | None = None) -> None:
     from sklearn.decomposition import PCA
 
     runtime.report(progress, 0.92, "clustering held-out clips: embeddings vs raw spectrograms")
     clips = trained.eval_clips
     k = len(songs.STYLES)
-    emb = trained.model.embed(spectrograms(clips.audio)).numpy()
+    # a few clips at a time: the convolutions' activations for all held-out clips at once took ~90 MB
+    # that a demo server would keep as its peak (the encoder normalises each clip alone: same result)
+    emb = np.concatenate([trained.model.embed(spectrograms(part)).numpy()
+                          for part in np.array_split(clips.audio, max(1, len(clips.audio) // EMBED_BATCH))])
     ari, clusters = cluster_ari(emb, clips.style, k)
     raw = raw_features(clips.audio)
     ari_flat, _ = cluster_ari(raw["flat"], clips.style, k)

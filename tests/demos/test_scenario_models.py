@@ -7,6 +7,7 @@ the effects must show even so. Full-budget figures: benchmarks/bench_scenarios.p
 from __future__ import annotations
 
 import io
+import os
 
 import numpy as np
 import pytest
@@ -211,3 +212,19 @@ def test_demo_servers_start_with_two_malloc_arenas_unless_told_otherwise():
 
     assert server_env({"PATH": "/bin"})["MALLOC_ARENA_MAX"] == "2"
     assert server_env({"MALLOC_ARENA_MAX": "4"})["MALLOC_ARENA_MAX"] == "4"  # an operator's choice wins
+
+
+@pytest.mark.slow
+def test_prepare_only_fills_the_cache_the_demo_server_reads(tmp_path):
+    """`sslgloss serve` runs this before the demo server, so no demo trains or encodes on first use
+    (the memory of that work would otherwise stay the server's peak). A second run finds it all."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SSLGLOSS_CACHE": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "sslgloss.cli", "demos", "--prepare-only"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "passages of" in first.stderr and "Kneser-Ney" in first.stderr
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "(0 now, the rest from the cache)" in again.stderr, again.stderr[-2000:]

@@ -100,3 +100,16 @@ def test_the_package_ships_a_result_for_every_demo_of_the_core_glossary():
         Path("/nonexistent"), glossary.fingerprint, terms_key(t.id for t in core), shipped=SHIPPED_RESULTS))
     missing = [(spec.id, where) for spec, where, state in slots.outdated(core) if state == "missing"]
     assert core and not missing, f"run `sslgloss site demo-results`: no shipped result for {missing}"
+
+
+def test_new_model_weights_make_the_static_results_outdated(tmp_path):
+    """Retrained weights must not keep showing the old model's answers on term pages."""
+    from sslgloss.demos.keys import models_signature
+
+    weights = tmp_path / "ml" / "weights"
+    weights.mkdir(parents=True)
+    (weights / "masked.pt").write_bytes(b"first model")
+    before = models_signature(tmp_path)
+    assert models_signature(tmp_path) == before  # the same files, the same results
+    (weights / "masked.pt").write_bytes(b"retrained model")
+    assert models_signature(tmp_path) != before

@@ -255,27 +255,45 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_sigterm_to_serve_leaves_no_process_listening(tmp_path):
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("when", ["preparing", "serving"])
+def test_sigterm_to_serve_leaves_no_process(tmp_path, when):
+    """SIGTERM to `sslgloss serve` alone, as a service manager sends it, ends the site, the demos'
+    preparation (a child that trains models on an empty cache) and the demo server: no process of its
+    group is left, and no port listening."""
     from sslgloss.demos.server import wait_http
     from sslgloss.extras import demos_installed
 
+    if when == "serving" and not demos_installed():
+        pytest.skip("the demo server needs the demos extra")
     port, demos_port = free_port(), free_port()
-    env = {**os.environ, "SSLGLOSS_SITE_FALLBACKS": "0"}
+    # "preparing": an empty cache, so the preparation is still training when the signal comes
+    env = {**os.environ, "SSLGLOSS_SITE_FALLBACKS": "0", "SSLGLOSS_CACHE": str(tmp_path / "cache")}
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "sslgloss.cli", "serve", "--port", str(port),
-                             "--demos-port", str(demos_port)], cwd=REPO, env=env, stdout=log,
+                             "--demos-port", str(demos_port)] + (["--no-prepare"] if when == "serving" else []),
+                            cwd=REPO, env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     ports = [port] + ([demos_port] if demos_installed() else [])
     try:
         wait_http(f"http://127.0.0.1:{port}/", 180, proc)
-        if demos_installed():
+        if when == "serving":
             wait_http(f"http://127.0.0.1:{demos_port}/_stcore/health", 120, proc)
-        proc.send_signal(signal.SIGTERM)  # to `sslgloss serve` alone, as a service manager would
+        proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
-        deadline = time.monotonic() + 10
-        while any(_listening(p) for p in ports) and time.monotonic() < deadline:
+        deadline = time.monotonic() + 15
+        while (_group_alive(proc.pid) or any(_listening(p) for p in ports)) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not [p for p in ports if _listening(p)], (tmp_path / "serve.log").read_text()[-2000:]
+        output = (tmp_path / "serve.log").read_text()[-2000:]
+        assert not [p for p in ports if _listening(p)], output
+        assert not _group_alive(proc.pid), output
     finally:
         try:
             os.killpg(proc.pid, signal.SIGKILL)  # whatever the test started, if the shutdown failed
