@@ -142,9 +142,9 @@ def write_terms(folder: Path, n: int, seed: int = 0) -> dict[str, str]:
 
 def _term_sources(term_folders: list[Path]) -> Iterator[tuple[str, dict, str, bool]]:
     """(file name, front matter, Markdown body, generated?) of every term page: the core's, then the folders'."""
-    import sslgloss.terms
+    from sslgloss.core import TERMS_DIR
 
-    for folder in [Path(sslgloss.terms.TERMS_DIR), *term_folders]:
+    for folder in [TERMS_DIR, *term_folders]:
         for path in sorted(folder.glob("*.md")):
             if path.name.startswith(("_", ".")):
                 continue

@@ -157,10 +157,11 @@ class MeaningIndex:
                 self.codes[i], self.scales[i] = vectors.codes[row], float(f"{vectors.scales[row]:.6g}")
         # a word's weight in a sum, as learnt; a word the vectors do not know has no vector
         self.weights = [0.0 if row is None else round(float(vectors.weights[row]), 4) for row in rows]
-        self._prepare()
+        self._prepared = False  # a site build only writes the JSON; ranking in Python prepares on first use
 
     # the arithmetic below is mirrored, step by step, by assets/meaning.js (rank)
     def _prepare(self) -> None:
+        self._prepared = True
         vectors = self.codes.astype(np.float64) * self.scales[:, None]
         self._vectors = vectors
         weights = np.array(self.weights)
@@ -183,6 +184,8 @@ class MeaningIndex:
 
     def query_ids(self, query: str) -> list[int]:
         """The query's words that the glossary uses (singular where only that is used)."""
+        if not self._prepared:
+            self._prepare()
         found = []
         for word in words(query):
             i = self._word_index.get(word)
