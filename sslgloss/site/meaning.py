@@ -59,6 +59,18 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+def find_row(index: dict[str, int], word: str) -> int | None:
+    """The row of ``word`` in ``index``, or of its singular ("labels" -> "label") if only that is there.
+
+    >>> find_row({"label": 0}, "labels"), find_row({"labels": 1}, "labels"), find_row({}, "bus")
+    (0, 1, None)
+    """
+    row = index.get(word)
+    if row is None and word.endswith("s"):
+        row = index.get(word[:-1])
+    return row
+
+
 @dataclass
 class WordVectors:
     """Words, their 8-bit vectors (row i is ``codes[i] * scales[i]``) and their weights in a sum."""
@@ -66,20 +78,13 @@ class WordVectors:
     words: list[str]
     codes: np.ndarray  # (n, DIMS) int8
     scales: np.ndarray  # (n,) float32
-    weights: np.ndarray | None = None  # (n,) float32; None: not learnt yet
+    weights: np.ndarray  # (n,) float32
 
     def __post_init__(self) -> None:
         self.index = {w: i for i, w in enumerate(self.words)}
 
     def find(self, word: str) -> int | None:
-        """The row of ``word``, or of its singular ("labels" -> "label") if only that is known."""
-        row = self.index.get(word)
-        if row is None and word.endswith("s"):
-            row = self.index.get(word[:-1])
-        return row
-
-    def vectors(self) -> np.ndarray:
-        return self.codes.astype(np.float32) * self.scales[:, None]
+        return find_row(self.index, word)
 
 
 def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -138,14 +143,15 @@ class MeaningIndex:
         self.term_ids = list(dict.fromkeys(p.term_id for p in passages))
         term_index = {t: i for i, t in enumerate(self.term_ids)}
         site_words: dict[str, int] = {}
-        self.tokens: list[list[int]] = []
-        for p in passages:
-            ids = []
-            for word in words(p.encoded):
-                row = vectors.find(word)
-                key = vectors.words[row] if row is not None else word  # "labels" and "label" are one word
-                ids.append(site_words.setdefault(key, len(site_words)))
-            self.tokens.append(ids)
+        number: dict[str, int] = {}  # a spelling met in the text -> its site word's number
+
+        def numbered(word: str) -> int:
+            row = vectors.find(word)
+            key = vectors.words[row] if row is not None else word  # "labels" and "label" are one word
+            number[word] = site_words.setdefault(key, len(site_words))
+            return number[word]
+
+        self.tokens = [[number.get(w) if w in number else numbered(w) for w in words(p.encoded)] for p in passages]
         self.words = list(site_words)
         self.passage_terms = [term_index[p.term_id] for p in passages]
         self.passage_weights = [1.0 if p.section in DEFINING_SECTIONS else OTHER_SECTION_WEIGHT for p in passages]
@@ -186,14 +192,7 @@ class MeaningIndex:
         """The query's words that the glossary uses (singular where only that is used)."""
         if not self._prepared:
             self._prepare()
-        found = []
-        for word in words(query):
-            i = self._word_index.get(word)
-            if i is None and word.endswith("s"):
-                i = self._word_index.get(word[:-1])
-            if i is not None:
-                found.append(i)
-        return found
+        return [i for i in (find_row(self._word_index, w) for w in words(query)) if i is not None]
 
     def _best_per_term(self, passage_scores: list[float]) -> list[tuple[int, float]]:
         best: dict[int, float] = {}

@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .meaning import DIMS, WordVectors, quantize, vocabulary, words
+from .meaning import DIMS, WordVectors, find_row, quantize, vocabulary, words
 
 EPOCHS = 4
 LEARNING_RATE = 0.002
@@ -62,8 +62,8 @@ def train(glossary: Any, encode: Callable[[list[str]], np.ndarray], base_vocab: 
     start = np.asarray(encode(vocab), dtype=np.float32)
     texts = passages + others
     targets = torch.tensor(np.asarray(encode(texts), dtype=np.float32))
-    vectors = WordVectors(vocab, *quantize(start))  # only for its word lookup
-    tokens = [[i for i in map(vectors.find, words(t)) if i is not None] for t in texts]
+    index = {w: i for i, w in enumerate(vocab)}
+    tokens = [[i for i in (find_row(index, w) for w in words(t)) if i is not None] for t in texts]
     stop = frozenset(get_stop_words("en"))
     df = Counter(i for ids in tokens[:len(passages)] for i in set(ids))
     n = len(passages)
