@@ -360,6 +360,17 @@ def test_a_question_shows_the_terms_closest_in_meaning_above_the_keyword_results
                                       return h && h.textContent.trim() === t; }""", arg=titles[expected[0]])
 
 
+def test_clearing_the_search_box_clears_the_meaning_block(open_at):
+    pg = open_at("", LAPTOP)
+    box = pg.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("how do models learn without labels")
+    pg.wait_for_selector(".sslgloss-meaning:not([hidden]) a")
+    pg.locator(".md-search__form button[type=reset]").click()
+    pg.wait_for_selector(".sslgloss-meaning", state="hidden")
+    assert box.input_value() == ""
+
+
 def test_a_name_shows_no_meaning_block(open_at):
     pg = open_at("", LAPTOP)
     box = pg.locator("input.md-search__input")

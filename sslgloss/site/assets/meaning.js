@@ -203,6 +203,15 @@
     });
   }
 
+  // the search form's clear button resets the form without an input event
+  document.addEventListener("reset", function (event) {
+    var box = document.querySelector(".md-search-result .sslgloss-meaning");
+    if (box && event.target && event.target.querySelector && event.target.querySelector(".md-search__input")) {
+      latest = "";
+      box.hidden = true;
+    }
+  }, true);
+
   document.addEventListener("input", function (event) {
     var input = event.target;
     if (!input || !input.matches || !input.matches(".md-search__input")) return;
