@@ -140,19 +140,19 @@ def release_free_memory() -> None:
     resident memory. A demo server loads a model once and then serves for days, so it returns them
     after each load (:func:`process_cached`, the model registries). Does nothing off glibc.
     """
-    global _malloc_trim
-    if _malloc_trim is None:
-        try:
-            import ctypes
-
-            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
-        except (OSError, AttributeError):
-            _malloc_trim = False
-    if _malloc_trim:
-        _malloc_trim(0)
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
-_malloc_trim: Any = None
+@functools.cache
+def _malloc_trim() -> Any:
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 def process_cached(function: Callable[..., T] | None = None, *, key: Callable[..., Any] | None = None):

@@ -92,18 +92,17 @@ def first_hit(ranking: list[str], expected: tuple[str, ...]) -> int | None:
     return next((rank for rank, term in enumerate(ranking, start=1) if term in wanted), None)
 
 
-def summarise(ranks: list[int | None]) -> dict[str, float]:
-    """recall@1, recall@5 and mean reciprocal rank (a miss counts 0) over questions.
+def summarise(ranks: list[int | None], recall_at: tuple[int, ...] = (1, 5)) -> dict[str, float]:
+    """recall at each cut-off of ``recall_at`` and mean reciprocal rank (a miss counts 0) over questions.
 
     >>> summarise([1, 3, None, 6])
     {'recall@1': 0.25, 'recall@5': 0.5, 'mrr': 0.375}
+    >>> summarise([1, 3, None, 6], recall_at=(3,))
+    {'recall@3': 0.5, 'mrr': 0.375}
     """
     n = len(ranks) or 1
-    return {
-        "recall@1": sum(1 for r in ranks if r == 1) / n,
-        "recall@5": sum(1 for r in ranks if r is not None and r <= 5) / n,
-        "mrr": sum(1 / r for r in ranks if r is not None) / n,
-    }
+    figures = {f"recall@{cut}": sum(1 for r in ranks if r is not None and r <= cut) / n for cut in recall_at}
+    return {**figures, "mrr": sum(1 / r for r in ranks if r is not None) / n}
 
 
 def evaluate(glossary: Any = None, engine: SearchEngine | None = None, questions: list[Question] | None = None) -> dict:

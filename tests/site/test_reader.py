@@ -59,16 +59,24 @@ def _term_named(graph_data, name: str) -> dict:
 
 # --------------------------------------------------------------------------- site search
 
+def _type_in_search(pg, text: str, phone: bool = False):
+    """Open the search box (on a phone through the header's search button) and type ``text`` key by key."""
+    if phone:
+        pg.locator("label.md-header__button[for='__search']").click()
+    box = pg.locator("input.md-search__input")
+    box.click()
+    pg.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('Type')")
+    box.press_sequentially(text)
+    return box
+
+
 @pytest.mark.parametrize(("query", "name"), [
     ("SSL", "SSL"), ("MLM", "MLM"), ("BYOL", "BYOL"), ("byol", "BYOL"), ("BERT", "BERT"),
     ("masked autoencoder", "masked autoencoder"), ("next word", "Next-Word Prediction"),
     ("knowledge graphs", "Knowledge Graph")])
 def test_search_gives_the_term_first_with_its_summary(open_at, graph_data, query, name):
     pg = open_at("", LAPTOP)
-    box = pg.locator("input.md-search__input")
-    box.click()
-    pg.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('Type')")
-    box.press_sequentially(query)
+    _type_in_search(pg, query)
     words = query.lower().split()
     pg.wait_for_function("""(words) => { const a = document.querySelector('.md-search-result__item a');
         const h = a && new URL(a.href).searchParams.get('h') || '';
@@ -342,11 +350,7 @@ def test_a_question_shows_the_terms_closest_in_meaning_above_the_keyword_results
                                                                                   meaning_index, viewport):
     question = "which method hides parts of a picture and rebuilds them"
     pg = open_at("", viewport, touch=viewport is PHONE)
-    if viewport is PHONE:
-        pg.locator("label.md-header__button[for='__search']").click()
-    box = pg.locator("input.md-search__input")
-    box.click()
-    box.press_sequentially(question)
+    _type_in_search(pg, question, phone=viewport is PHONE)
     pg.wait_for_selector(".sslgloss-meaning:not([hidden]) a")
     expected = meaning_index.rank(question)[:3]
     titles = {n["id"]: n["t"] for n in graph_data["nodes"]}
@@ -362,9 +366,7 @@ def test_a_question_shows_the_terms_closest_in_meaning_above_the_keyword_results
 
 def test_clearing_the_search_box_clears_the_meaning_block(open_at):
     pg = open_at("", LAPTOP)
-    box = pg.locator("input.md-search__input")
-    box.click()
-    box.press_sequentially("how do models learn without labels")
+    box = _type_in_search(pg, "how do models learn without labels")
     pg.wait_for_selector(".sslgloss-meaning:not([hidden]) a")
     pg.locator(".md-search__form button[type=reset]").click()
     pg.wait_for_selector(".sslgloss-meaning", state="hidden")
@@ -373,9 +375,7 @@ def test_clearing_the_search_box_clears_the_meaning_block(open_at):
 
 def test_a_name_shows_no_meaning_block(open_at):
     pg = open_at("", LAPTOP)
-    box = pg.locator("input.md-search__input")
-    box.click()
-    box.press_sequentially("SSL")
+    _type_in_search(pg, "SSL")
     pg.wait_for_selector(".md-search-result__item")
     pg.wait_for_timeout(400)  # past the block's debounce
     assert not pg.locator(".sslgloss-meaning:not([hidden])").count()
