@@ -84,7 +84,7 @@ def server_command(port: int = 8501, address: str = "127.0.0.1", *, app: Path | 
 def prepare_models(echo=click.echo) -> None:
     """Train or load, into the cache, everything a demo page would otherwise compute on its first use:
     the three scenario models (songs, masked image, sentiment's learning curve and the page's tuned
-    encoder), the Kneser-Ney trigram beside the next-word model, and the search encoder's vectors of
+    encoders, one per label count a learner can pick), the Kneser-Ney trigram beside the next-word model, and the search encoder's vectors of
     the glossary's passages. On an empty cache that is a few minutes of work, whose memory a demo
     server doing it on first use would keep as its peak (benchmarks/README.md, "Demos under load")."""
     from ..ml import registry
@@ -99,7 +99,10 @@ def prepare_models(echo=click.echo) -> None:
     echo("preparing the sentiment page's classifiers…")
     sentiment.embeddings()
     sentiment.classifiers(sentiment.DEMO_LABELS)
-    echo(f"  tuned on {sentiment.DEMO_LABELS} labels (cached)")
+    for n_labels in sentiment.LABEL_COUNTS:  # so that picking another count never tunes in the server
+        if not sentiment.is_tuned(n_labels):
+            sentiment.tuned_encoder(n_labels)
+    echo(f"  tuned on {', '.join(map(str, sentiment.LABEL_COUNTS))} labels (cached)")
     echo("preparing next-word…")
     registry.get_ngram()
     echo("  the Kneser-Ney trigram baseline is built (cached)")

@@ -391,7 +391,8 @@ def few_label_sentiment(spec: Any = None) -> str:
               for row in curve]
     return render("few-label-sentiment", "few-label-sentiment", text, "Your sentence", labels=labels,
                   predictions=predictions, error=error, groups=[g for g in groups if g["rows"]],
-                  held_out=figures.get("held_out_sentences"), seeds=getattr(module, "SEEDS", None))
+                  held_out=figures.get("held_out_sentences"), seeds=getattr(module, "SEEDS", None),
+                  tuned_seeds=figures.get("tuned_draws"))
 
 
 FALLBACKS: dict[str, Callable[[Any], str]] = {

@@ -129,19 +129,13 @@ def is_tuned(n_labels: int, seed: int = 0) -> bool:
 
 def tuned_encoder(n_labels: int, seed: int = 0) -> TunedEncoder:
     """The encoder tuned on the labels ``sample_labels(.., n_labels, seed)`` draws: from disk if saved, else tuned."""
-    import torch
-
     cfg = tune_config()
     path = _tuned_path(n_labels, seed, cfg)
     if path.exists():
         try:
             state = read_checkpoint(path, "sentiment-tuned-layers")["state_dict"]
-            model, trainable, _ = copy_top_layers(encoder()._model, cfg.layers)
+            model, trainable, _ = copy_top_layers(encoder()._model, cfg.layers, weights=state)
             if set(state) == set(trainable):
-                with torch.no_grad():
-                    for name, p in trainable.items():
-                        p.copy_(state[name])
-                        p.requires_grad_(False)
                 model.eval()
                 return TunedEncoder(model, trainable)
         except Exception:  # a damaged or foreign file: tune again
@@ -351,6 +345,7 @@ def static_summary() -> dict:
         "figures": {
             "held_out_sentences": len(data.test_y),
             "training_pool": len(data.train_y),
+            "tuned_draws": tuned_seeds,
             "learning_curve": curve,
         },
     }

@@ -226,5 +226,9 @@ def test_prepare_only_fills_the_cache_the_demo_server_reads(tmp_path):
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
     assert first.returncode == 0, first.stderr[-2000:]
     assert "passages of" in first.stderr and "Kneser-Ney" in first.stderr
+    # every label count the sentiment page offers is tuned here, so picking one never tunes in the server
+    from sslgloss.scenarios.few_label_sentiment import LABEL_COUNTS
+
+    assert len(list((tmp_path / "cache").rglob("sentiment-tuned-*.pt"))) == len(LABEL_COUNTS)
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "(0 now, the rest from the cache)" in again.stderr, again.stderr[-2000:]

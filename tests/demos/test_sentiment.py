@@ -78,7 +78,7 @@ def test_tuned_encoder_shares_the_search_encoders_lower_layers(fs):
     base = fs.encoder()._model
     before = {name: p.detach().clone() for name, p in base.named_parameters()}
     tuned = fs.classifiers(fs.DEMO_LABELS).tuned
-    assert 2_000_000 < tuned.n_params < 5_000_000  # two of six layers (~14 MB), not a second 90 MB model
+    assert 5_000_000 < tuned.n_params < 10_000_000  # five of six layers (~35 MB), not a second 90 MB model
     shared = {id(p) for p in base.parameters()}
     owned = {id(p) for p in tuned.own.values()}
     assert not owned & shared
@@ -93,6 +93,26 @@ def test_the_tuned_encoder_is_saved_and_reloaded(fs, monkeypatch):
     again = fs.tuned_encoder(fs.DEMO_LABELS, 0)
     text = ["The soup was cold."]
     assert np.allclose(first.encode(text), again.encode(text), atol=1e-5)
+
+
+def test_a_saved_tuning_of_another_shape_is_tuned_again_not_a_crash(fs, monkeypatch):
+    import torch
+
+    from sslgloss.scenarios import few_shot_tuning
+    from sslgloss.storage import write_checkpoint
+
+    cfg = few_shot_tuning.tune_config()
+    _, trainable, _ = few_shot_tuning.copy_top_layers(fs.encoder()._model, cfg.layers)
+    path = fs._tuned_path(4, 11, cfg)
+    # right names, and right shapes but for the layer norms: loads and quantizes, would crash on first use
+    state = {name: torch.zeros(3) if "LayerNorm" in name else p.detach().clone() for name, p in trainable.items()}
+    write_checkpoint(path, "sentiment-tuned-layers", {}, state)
+    calls = []
+    real_tune = fs.tune
+    monkeypatch.setattr(fs, "tune", lambda *a, **k: calls.append(1) or real_tune(*a, **k))
+    tuned = fs.tuned_encoder(4, 11)
+    assert calls == [1]
+    assert tuned.encode(["The soup was cold."]).shape == (1, 384)
 
 
 def test_learning_curve_reports_tuned_frozen_and_bag_of_words(fs):
