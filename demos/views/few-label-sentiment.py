@@ -43,8 +43,8 @@ def classify(text: str, n_labels: int) -> list[dict]:
 def curve_chart() -> dict:
     """The learning curve's Vega-Lite spec, built once per process."""
     rows = [{"labels": r["labels"], "accuracy": r[key], "classifier": name} for r in learning_curve()
-            for key, name in (("sentence_embeddings_accuracy", "sentence embeddings, tuned on the labels"),
-                              ("frozen_embeddings_accuracy", "sentence embeddings, frozen"),
+            for key, name in (("sentence_embeddings_accuracy", "sentence embeddings, tuned encoder"),
+                              ("frozen_embeddings_accuracy", "sentence embeddings, frozen encoder"),
                               ("bag_of_words_accuracy", "bag of words"))
             if r.get(key) is not None]
     return {
@@ -55,9 +55,11 @@ def curve_chart() -> dict:
                   "axis": {"values": list(fs.LABEL_COUNTS), "title": "labelled sentences"}},
             "y": {"field": "accuracy", "type": "quantitative", "scale": {"domain": [0.4, 1.0]},
                   "axis": {"format": ".0%", "title": "held-out accuracy"}},
-            "color": {"field": "classifier", "type": "nominal"},
+            # below the chart, whole: on the right it squeezed the chart to a sliver on a phone and cut the names
+            "color": {"field": "classifier", "type": "nominal",
+                      "legend": {"orient": "bottom", "direction": "vertical", "title": None, "labelLimit": 0}},
         },
-        "height": 260,
+        "height": 400,  # the page stretches the chart to its width and fits it, legend included, to this height
     }
 
 
