@@ -104,7 +104,7 @@ def test_a_saved_tuning_of_another_shape_is_tuned_again_not_a_crash(fs, monkeypa
     cfg = few_shot_tuning.tune_config()
     _, trainable, _ = few_shot_tuning.copy_top_layers(fs.encoder()._model, cfg.layers)
     path = fs._tuned_path(4, 11, cfg)
-    # right names, and right shapes but for the layer norms: loads and quantizes, would crash on first use
+    # right names, and right shapes but for the layer norms: without a check it would load, then crash on first use
     state = {name: torch.zeros(3) if "LayerNorm" in name else p.detach().clone() for name, p in trainable.items()}
     write_checkpoint(path, "sentiment-tuned-layers", {}, state)
     calls = []
