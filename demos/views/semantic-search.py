@@ -151,10 +151,15 @@ def map_chart(engine, projection, query_xy, top_ids: list[str]) -> tuple[pa.Tabl
                  "size": {"condition": {"test": "datum.kind === 'your query'", "value": 300}, "value": 60},
                  "href": {"field": "url"},
                  "tooltip": [{"field": "term"}, {"field": "rank", "title": "rank"}]}},
-            {"mark": {"type": "text", "dy": -11, "fontSize": 11},
-             "transform": [{"filter": "datum.kind !== 'term'"}],
+            # results carry their rank, not their names: neighbours' names printed over each other on a phone
+            {"mark": {"type": "text", "dy": -11, "fontSize": 12, "fontWeight": "bold"},
+             "transform": [{"filter": "datum.kind !== 'term'"},
+                           {"calculate": "datum.kind === 'your query' ? 'your query' : '' + datum.rank", "as": "label"}],
              "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
-                          "text": {"field": "term"}}},
+                          "text": {"field": "label"},
+                          # the points' own colours: the default black vanished on the dark theme
+                          "color": {"field": "kind", "type": "nominal", "legend": None,
+                                    "scale": {**kinds, "range": ["#9e9e9e", "#1e88e5", "#e53935"]}}}},
         ],
     }
     return pa.Table.from_pylist(rows), spec
@@ -217,7 +222,8 @@ def main() -> None:
     st.subheader("The glossary as a map")
     st.vega_lite_chart(data, spec, width="stretch", key=state.key("map"))
     st.caption("Each grey point is a term, placed by its meaning; the red cross is your query; blue points are "
-               "the results on the left. Hover for names, click a point to open its page.")
+               f"the results, numbered as in the first table ({MODE_LABELS[mode].lower()}). Hover for names, click a "
+               "point to open its page.")
 
 
 main()
