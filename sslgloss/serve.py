@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -54,7 +55,8 @@ def serve(port: int, demos_port: int, no_demos: bool, no_prepare: bool, host: st
         click.echo(f"the live demos need `{INSTALL_DEMOS}`; serving the site only", err=True)
         no_demos = True
     site = None
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops both servers, as Ctrl-C does
+    term = _Termination()
+    previous = signal.signal(signal.SIGTERM, term.handler)  # `kill PID` stops both servers, as Ctrl-C does
 
     def start_demos() -> subprocess.Popen:
         from sslgloss.demos.launcher import server_command
@@ -64,23 +66,29 @@ def serve(port: int, demos_port: int, no_demos: bool, no_prepare: bool, host: st
 
     try:
         if not no_demos and no_prepare:
-            demos = start_demos()
+            with term.deferred():  # each child is held by a variable before a SIGTERM may stop `serve`
+                demos = start_demos()
         elif not no_demos:
             from sslgloss.demos.launcher import prepare_command
 
             # the demos' models and caches are prepared in a child first, so the demo server never holds
             # the memory of first-use training and encoding (benchmarks/README.md, "Demos under load");
             # the site serves meanwhile, and its pages show the demos' static results until the server is up
-            prepare = prepare_command(env).popen()
+            with term.deferred():
+                prepare = prepare_command(env).popen()
             click.echo("demos: preparing their models (a minute or two on an empty cache)…", err=True)
         click.echo(f"site:  http://{host}:{port}", err=True)
-        site = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"{host}:{port}"], cwd=root, env=env)
+        with term.deferred():
+            site = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"{host}:{port}"], cwd=root,
+                                    env=env)
         while (code := site.poll()) is None:
             if prepare is not None and prepare.poll() is not None:
                 if prepare.returncode:
                     click.echo("demos: preparing failed (see above); each demo computes what it needs on first use",
                                err=True)
-                prepare, demos = None, start_demos()
+                prepare = None
+                with term.deferred():
+                    demos = start_demos()
             time.sleep(0.2)
     except KeyboardInterrupt:
         code = 0
@@ -96,8 +104,35 @@ def serve(port: int, demos_port: int, no_demos: bool, no_prepare: bool, host: st
     sys.exit(code)
 
 
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
+class _Termination:
+    """SIGTERM stops `serve` as Ctrl-C does (a KeyboardInterrupt), except while a child is being started.
+
+    There it would interrupt `Popen` after the fork: the child would run on, held by no variable, so
+    nothing would stop it, and it would outlive `serve` (a test that terminated `serve` right after its
+    first line left `mkdocs serve` running). Inside :meth:`deferred` the signal is noted, and raised as
+    soon as the child is assigned.
+    """
+
+    def __init__(self) -> None:
+        self.deferring = False
+        self.pending = False
+
+    def handler(self, signum, frame) -> None:
+        if self.deferring:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    @contextmanager
+    def deferred(self):
+        self.deferring = True
+        try:
+            yield
+        finally:
+            self.deferring = False
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
 
 
 COMMANDS = [serve]

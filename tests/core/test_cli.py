@@ -202,3 +202,33 @@ def test_serve_passes_extra_term_folders_to_the_site(run, monkeypatch, tmp_path)
     assert seen["env"]["SSLGLOSS_TERM_DIRS"] == SMALL
     missing = run("serve", "--no-demos", "--terms-dir", str(tmp_path / "nope"))
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_a_sigterm_while_serve_starts_the_site_still_stops_it(run, monkeypatch):
+    """A service manager's SIGTERM can arrive while `mkdocs serve` is being started; it must not leave that
+    child running after `serve` has gone (it did: the child was never assigned, so nothing stopped it)."""
+    import signal
+    import subprocess
+
+    stopped = []
+
+    class StartingServer:  # the signal arrives inside Popen, after the fork
+        def __init__(self, args, cwd, env):
+            signal.getsignal(signal.SIGTERM)(signal.SIGTERM, None)
+
+        def poll(self):
+            return None
+
+        def terminate(self):
+            stopped.append("terminate")
+
+        def wait(self, timeout=None):
+            return 0
+
+        def kill(self):
+            stopped.append("kill")
+
+    monkeypatch.setattr(subprocess, "Popen", StartingServer)
+    result = run("serve", "--no-demos")
+    assert result.exit_code == 0, result.output
+    assert stopped == ["terminate"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -174,10 +175,26 @@ def test_serve_without_the_extra_serves_the_site_alone(hidden_extra, tmp_path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         first = proc.stderr.readline()
-    finally:
         proc.terminate()  # stops the site server it started too
         proc.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while _group_alive(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _group_alive(proc.pid), "a process `sslgloss serve` started outlived it"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left, so that no test leaves a server running
+        except ProcessLookupError:
+            pass
     assert first.strip() == f"the live demos need `{INSTALL_DEMOS}`; serving the site only"
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------- a fresh venv, as a writer installs it
