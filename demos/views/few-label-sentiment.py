@@ -9,7 +9,7 @@ from sslgloss.demos import checks, page  # noqa: E402
 
 state = page.PageState("few-label-sentiment")
 
-from sslgloss.scenarios import few_label_sentiment as fs, runtime  # noqa: E402
+from sslgloss.scenarios import few_label_sentiment as fs  # noqa: E402
 
 TERMS = ["sentiment-analysis", "transfer-learning", "fine-tuning", "sentence-embedding", "few-shot-learning",
          "text-classification"]
@@ -106,10 +106,10 @@ with page.guard():
     st.subheader("Accuracy as labels are added")
     st.vega_lite_chart(spec=curve_chart(), width="stretch")
     data = fs.load_split()
-    tuned_draws = fs.TUNED_SEEDS[runtime.training_budget()]
     st.caption(f"Accuracy on {len(data.test_y)} held-out sentences, averaged over {fs.SEEDS} random draws of the "
-               f"labels ({tuned_draws} for the tuned encoder, which is tuned again on each draw). The sentences come in topic-matched pairs (warm soup / cold soup), so topic words alone "
-               "cannot give the answer; chance is 50%.")
+               f"labels ({fs.tuned_draws()} for the tuned encoder, which is tuned again on each draw). The "
+               "sentences come in topic-matched pairs (warm soup / cold soup), so topic words alone cannot give "
+               "the answer; chance is 50%.")
 
 page.explain(
     "The sentence encoder (all-MiniLM-L6-v2) was pretrained **without any sentiment labels**: first to fill in "

@@ -85,8 +85,9 @@ def prepare_models(echo=click.echo) -> None:
     """Train or load, into the cache, everything a demo page would otherwise compute on its first use:
     the three scenario models (songs, masked image, sentiment's learning curve and the page's tuned
     encoders, one per label count a learner can pick), the Kneser-Ney trigram beside the next-word
-    model, and the search encoder's vectors of the glossary's passages. On an empty cache that is a few minutes of work, whose memory a demo
-    server doing it on first use would keep as its peak (benchmarks/README.md, "Demos under load")."""
+    model, and the search encoder's vectors of the glossary's passages. On an empty cache that is a
+    few minutes of work, whose memory a demo server doing it on first use would keep as its peak
+    (benchmarks/README.md, "Demos under load")."""
     from ..ml import registry
     from ..scenarios import SCENARIOS, scenario
     from ..scenarios import few_label_sentiment as sentiment

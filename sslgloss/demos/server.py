@@ -29,6 +29,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def group_alive(pgid: int) -> bool:
+    """Whether any process of process group ``pgid`` is still there (a server started in its own session,
+    and whatever it started): what a test checks after stopping it, so that nothing outlives a stop."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, expect: bytes | None = None) -> float:
     """Seconds until ``url`` answers 200 (and contains ``expect``); RuntimeError after ``timeout``."""
     start = time.monotonic()

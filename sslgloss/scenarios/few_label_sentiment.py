@@ -48,6 +48,11 @@ LABEL_COUNTS = (4, 8, 16, 32, 64, 128)
 DEMO_LABELS = 16  # what the page uses unless the learner picks another count
 SEEDS = 5  # draws of the labels for the frozen probe and bag of words
 TUNED_SEEDS = {"full": 1, "tiny": 1}  # draws for the tuned encoder in the curve (each tuning takes ~20 s)
+
+
+def tuned_draws() -> int:
+    """Draws of the labels the learning curve tunes the encoder on, for this training budget (fewer than ``SEEDS``)."""
+    return TUNED_SEEDS[runtime.training_budget()]
 MAX_CHARS = 500
 HEAD_C = 100.0  # logistic regression on unit vectors: C = 1 shrinks every answer to P ~ 0.5
 EMBEDDING_NAME = "sentence embeddings (MiniLM, tuned on the labels) + logistic regression"
@@ -273,7 +278,7 @@ def learning_curve(counts: tuple[int, ...] = LABEL_COUNTS, seeds: int = SEEDS,
     """Held-out accuracy for each label count: tuned encoder (``tuned_seeds`` draws), frozen probe and bag of
     words (``seeds`` draws), averaged over the draws."""
     data = load_split()
-    tuned_seeds = TUNED_SEEDS[runtime.training_budget()] if tuned_seeds is None else tuned_seeds
+    tuned_seeds = tuned_draws() if tuned_seeds is None else tuned_seeds
     targets = {"pool": data.test_text}
     rows = []
     for n in counts:
@@ -334,7 +339,7 @@ def static_summary() -> dict:
     data = load_split()
     curve = cached_learning_curve()
     at = {row["labels"]: row for row in curve}[DEMO_LABELS]
-    tuned_seeds = TUNED_SEEDS[runtime.training_budget()]
+    tuned_seeds = tuned_draws()
     return {
         "demo": "few-label-sentiment",
         "headline": (f"With {DEMO_LABELS} labelled sentences, a sentence encoder pretrained without labels and "

@@ -19,7 +19,6 @@ from __future__ import annotations
 import ast
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -168,33 +167,24 @@ def test_a_command_that_needs_the_extra_says_how_to_install_it(hidden_extra, tmp
 
 
 def test_serve_without_the_extra_serves_the_site_alone(hidden_extra, tmp_path):
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    proc = subprocess.Popen([str(BIN / "sslgloss"), "serve", "--port", str(port)], env=hidden_extra, cwd=tmp_path,
+    from sslgloss.demos.server import free_port, group_alive
+
+    proc = subprocess.Popen([str(BIN / "sslgloss"), "serve", "--port", str(free_port())], env=hidden_extra, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         first = proc.stderr.readline()
         proc.terminate()  # stops the site server it started too
         proc.wait(timeout=30)
         deadline = time.monotonic() + 15
-        while _group_alive(proc.pid) and time.monotonic() < deadline:
+        while group_alive(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not _group_alive(proc.pid), "a process `sslgloss serve` started outlived it"
+        assert not group_alive(proc.pid), "a process `sslgloss serve` started outlived it"
     finally:
         try:
             os.killpg(proc.pid, signal.SIGKILL)  # whatever is left, so that no test leaves a server running
         except ProcessLookupError:
             pass
     assert first.strip() == f"the live demos need `{INSTALL_DEMOS}`; serving the site only"
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 # ---------------------------------------------------------------------- a fresh venv, as a writer installs it

@@ -263,20 +263,12 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 @pytest.mark.parametrize("when", ["preparing", "serving"])
 def test_sigterm_to_serve_leaves_no_process(tmp_path, when):
     """SIGTERM to `sslgloss serve` alone, as a service manager sends it, ends the site, the demos'
     preparation (a child that trains models on an empty cache) and the demo server: no process of its
     group is left, and no port listening."""
-    from sslgloss.demos.server import wait_http
+    from sslgloss.demos.server import group_alive, wait_http
     from sslgloss.extras import demos_installed
 
     if when == "serving" and not demos_installed():
@@ -297,11 +289,11 @@ def test_sigterm_to_serve_leaves_no_process(tmp_path, when):
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
         deadline = time.monotonic() + 15
-        while (_group_alive(proc.pid) or any(_listening(p) for p in ports)) and time.monotonic() < deadline:
+        while (group_alive(proc.pid) or any(_listening(p) for p in ports)) and time.monotonic() < deadline:
             time.sleep(0.2)
         output = (tmp_path / "serve.log").read_text()[-2000:]
         assert not [p for p in ports if _listening(p)], output
-        assert not _group_alive(proc.pid), output
+        assert not group_alive(proc.pid), output
     finally:
         try:
             os.killpg(proc.pid, signal.SIGKILL)  # whatever the test started, if the shutdown failed
